@@ -1,0 +1,62 @@
+# EduPlatform. The two commands that matter: `make run` and `make test` (see README).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+UV_VERSION := 0.13.8
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+
+help:
+	@echo "make run      serve the demo at http://127.0.0.1:8000 (zero setup; embedded servers unless DATABASE_URL/REDIS_URL are set)"
+	@echo "make test     ruff, then the whole test suite on real PostgreSQL and Redis"
+	@echo "make bench    benchmarks (not part of make test)"
+	@echo "make lint     ruff and migration checks   make fmt   format the code"
+	@echo "make migrate  migrate the public schema, every school and the template"
+
+# --- Installing: redone only when the lock files change -----------------------------------
+
+$(BIN)/uv:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+
+$(VENV)/.installed: pyproject.toml uv.lock | $(BIN)/uv
+	$(BIN)/uv sync --frozen --all-extras --quiet
+	touch $@
+
+frontend/node_modules/.installed: frontend/package.json frontend/package-lock.json
+	cd frontend && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+deps: $(VENV)/.installed frontend/node_modules/.installed
+.PHONY: deps help
+
+# --- The two commands ----------------------------------------------------------------------
+
+run: deps
+	$(BIN)/python infra/devstack.py run
+
+test: deps lint-ruff
+	$(BIN)/python infra/devstack.py exec -- $(BIN)/pytest $(PYTEST_ARGS)
+
+# --- The rest ------------------------------------------------------------------------------
+
+bench: deps
+	$(BIN)/python infra/devstack.py exec -- $(BIN)/pytest tests/benchmarks -m benchmark -p no:cacheprovider -s -q $(BENCH_ARGS)
+
+lint-ruff: deps
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+lint: lint-ruff
+	$(BIN)/python infra/devstack.py exec -- $(BIN)/python manage.py makemigrations --check --dry-run
+
+fmt: deps
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+migrate: deps
+	$(BIN)/python infra/devstack.py exec -- $(BIN)/python manage.py migrate_all
+
+.PHONY: run test bench lint lint-ruff fmt migrate

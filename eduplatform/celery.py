@@ -1,0 +1,28 @@
+"""The Celery app. Tasks are tenant-aware: each runs in the schema it was sent from."""
+
+from __future__ import annotations
+
+import os
+
+from celery.signals import task_prerun
+from tenant_schemas_celery.app import CeleryApp
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "eduplatform.settings")
+
+app = CeleryApp("eduplatform")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+app.conf.beat_schedule = {
+    "clear-expired-sessions": {
+        "task": "eduplatform.accounts.tasks.clear_expired_sessions",
+        "schedule": 6 * 3600,
+    },
+}
+
+
+@task_prerun.connect
+def _tag_task_with_school(task=None, **_kwargs):
+    from eduplatform.error_reporting import tag_school
+
+    schema = (task.request.headers or {}).get("_schema_name") if task else None
+    tag_school(schema.removeprefix("school_") if schema and schema != "public" else None)

@@ -1,0 +1,95 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from eduplatform.accounts.access import districts_for_user, schools_for_user
+from eduplatform.organisation.access import departments_for_school
+from eduplatform.organisation.actions import create_department
+from frontend.forms import DepartmentForm, LoginForm
+from tenants.middleware import public_page
+from tenants.routing import school_prefix
+
+
+class LoginView(auth_views.LoginView):
+    form_class = LoginForm
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+    def get_default_redirect_url(self):
+        # Under /s/<code>/ this resolves to that school's home, at the root to the portal.
+        return reverse("frontend:home")
+
+
+login = public_page(LoginView.as_view())
+logout = public_page(auth_views.LogoutView.as_view())
+
+
+@login_required
+def portal_home(request):
+    """The bureau's home, or the way into one's school for school staff."""
+    districts = list(districts_for_user(request.user))
+    schools = schools_for_user(request.user).order_by("district__code", "code")
+    if not districts:
+        own = list(schools[:2])
+        if len(own) == 1:
+            return redirect(school_prefix(own[0].code))
+    return render(
+        request,
+        "frontend/bureau/home.html",
+        {"districts": districts, "schools": schools, "is_bureau": bool(districts)},
+    )
+
+
+def school_home(request):
+    school = request.school
+    return render(
+        request,
+        "frontend/school/home.html",
+        {
+            "school": school,
+            "roles": sorted(request.school_roles),
+            "departments": departments_for_school(),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def departments(request):
+    form = DepartmentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            create_department(
+                name=form.cleaned_data["name"],
+                is_logistics_office=form.cleaned_data["is_logistics_office"],
+                actor=request.user,
+            )
+        except ValidationError as error:
+            for field, field_errors in error.message_dict.items():
+                for message in field_errors:
+                    form.add_error(field if field in form.fields else None, message)
+        else:
+            messages.success(request, _("已添加部门。"))
+            return redirect("frontend:departments")
+    template = (
+        "frontend/school/partials/departments.html" if request.htmx else "frontend/school/departments.html"
+    )
+    return render(request, template, {"form": form, "departments": departments_for_school()})
+
+
+def permission_denied(request, exception=None):
+    return render(request, "403.html", status=403)
+
+
+def page_not_found(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+def server_error(request):
+    return render(request, "500.html", status=500)
