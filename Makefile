@@ -37,26 +37,28 @@ deps: $(VENV)/.installed frontend/node_modules/.installed
 run: deps
 	$(BIN)/python infra/devstack.py run
 
+# Tests run with the development profile (DEBUG=1 picks the dev secret key and plain HTTP);
+# Django's test runner turns DEBUG itself off again.
 test: deps lint-ruff
-	$(BIN)/python infra/devstack.py exec -- $(BIN)/pytest $(PYTEST_ARGS)
+	DEBUG=1 $(BIN)/python infra/devstack.py exec -- $(BIN)/pytest $(PYTEST_ARGS)
 
 # --- The rest ------------------------------------------------------------------------------
 
 bench: deps
-	$(BIN)/python infra/devstack.py exec -- $(BIN)/pytest tests/benchmarks -m benchmark -p no:cacheprovider -s -q $(BENCH_ARGS)
+	DEBUG=1 $(BIN)/python infra/devstack.py exec -- $(BIN)/pytest tests/benchmarks -m benchmark -p no:cacheprovider -s -q $(BENCH_ARGS)
 
 lint-ruff: deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
 lint: lint-ruff
-	$(BIN)/python infra/devstack.py exec -- $(BIN)/python manage.py makemigrations --check --dry-run
+	DEBUG=1 $(BIN)/python infra/devstack.py exec -- $(BIN)/python manage.py makemigrations --check --dry-run
 
 fmt: deps
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
 migrate: deps
-	$(BIN)/python infra/devstack.py exec -- $(BIN)/python manage.py migrate_all
+	DEBUG=1 $(BIN)/python infra/devstack.py exec -- $(BIN)/python manage.py migrate_all
 
 .PHONY: run test bench lint lint-ruff fmt migrate

@@ -244,7 +244,9 @@ def run() -> int:
         )
         say(f"serving http://{host}:{port}/  (Ctrl-C stops everything)")
         manager.loop()
-        return manager.returncode or 0
+        # Stopped by Ctrl-C (130) or SIGTERM (143) is a clean stop; a process that died by
+        # itself (a port taken, a crash) keeps its exit code.
+        return 0 if manager.returncode in (130, 143) else (manager.returncode or 0)
 
 
 def run_command(command: list[str]) -> int:
