@@ -1,10 +1,11 @@
 from rest_framework.routers import DefaultRouter
 
-from api import views
+from api.schools import DistrictSchoolViewSet
 
 app_name = "district-api"
 
 router = DefaultRouter()
-router.register("schools", views.SchoolViewSet, basename="school")
+router.include_root_view = False
+router.register("schools", DistrictSchoolViewSet, basename="school")
 
 urlpatterns = router.urls

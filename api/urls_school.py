@@ -1,14 +1,16 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from api import views
+from api.organisation import DepartmentViewSet
+from api.schools import CurrentSchoolView
 
 app_name = "school-api"
 
 router = DefaultRouter()
-router.register("departments", views.DepartmentViewSet, basename="department")
+router.include_root_view = False
+router.register("departments", DepartmentViewSet, basename="department")
 
 urlpatterns = [
-    path("school/", views.CurrentSchoolView.as_view(), name="current-school"),
+    path("school/", CurrentSchoolView.as_view(), name="current-school"),
     *router.urls,
 ]

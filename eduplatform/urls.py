@@ -12,8 +12,24 @@ urlpatterns = [
     path("accounts/", include("frontend.urls_accounts")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", include("api.urls_district")),
-    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/schema/", SpectacularAPIView.as_view(urlconf="api.urls_district_schema"), name="api-schema"),
+    path(
+        "api/schema/school/",
+        SpectacularAPIView.as_view(
+            urlconf="api.urls_school_schema",
+            custom_settings={
+                "TITLE": "EduPlatform school API",
+                "SCHEMA_PATH_PREFIX": r"/s/\{school_code\}/api/v1",
+            },
+        ),
+        name="api-schema-school",
+    ),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path(
+        "api/docs/school/",
+        SpectacularSwaggerView.as_view(url_name="api-schema-school"),
+        name="api-docs-school",
+    ),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
     path("admin/", admin.site.urls),
     path("healthz", probes.healthz, name="healthz"),

@@ -5,9 +5,12 @@ from django.contrib.auth.views import redirect_to_login
 from django.db import connection
 from django.http import Http404
 from django.urls import set_urlconf
+from django.utils.translation import gettext as _
 
 from eduplatform.accounts.access import school_roles
+from eduplatform.audit.trail import record_event
 from eduplatform.error_reporting import tag_school
+from eduplatform.problems import problem_json_response
 from tenants.models import Domain, SchoolStatus
 from tenants.routing import school_urlconf
 
@@ -37,6 +40,8 @@ class SchoolRoutingMiddleware:
             if domain is None:
                 set_urlconf(settings.PUBLIC_SCHEMA_URLCONF)
                 request.urlconf = settings.PUBLIC_SCHEMA_URLCONF
+                if request.path_info[len(SCHOOL_PREFIX) + len(code) :].startswith("/api/"):
+                    return problem_json_response(status_code=404, code="not_found", detail=_("未找到。"))
                 raise Http404("No such school")
             school = domain.tenant
             request.tenant = request.school = school
@@ -85,6 +90,12 @@ class SchoolMembershipMiddleware:
             return redirect_to_login(request.get_full_path())
         request.school_roles = school_roles(request.user, school)
         if not request.school_roles:
+            record_event(
+                actor=request.user,
+                action="access_refused",
+                school=school,
+                context={"path": request.path, "method": request.method, "reason": "not_a_member"},
+            )
             raise Http404("No such school")
         return None
 

@@ -1,19 +1,38 @@
-"""Who may reach which school. Every page and API view decides it through here."""
+"""Who may reach which school, and with which capabilities.
+
+Every page and API view decides it through here. A principal is a signed-in user or an
+API key; both answer the same questions.
+"""
 
 from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from eduplatform.accounts.models import Membership, User
-from eduplatform.accounts.roles import Capability, Role, capabilities_of
+from eduplatform.accounts.models import Membership
+from eduplatform.accounts.principals import api_key_of
+from eduplatform.accounts.roles import (
+    API_KEY_READ_CAPABILITIES,
+    API_KEY_WRITE_CAPABILITIES,
+    Capability,
+    Role,
+    capabilities_of,
+)
 from eduplatform.district.models import District
 from tenants.models import School
 
 
-def school_roles(user: User, school: School) -> frozenset[Role]:
+def _is_active_principal(principal) -> bool:
+    return bool(principal is not None and principal.is_authenticated and principal.is_active)
+
+
+def _key_capabilities(key) -> frozenset[Capability]:
+    return API_KEY_READ_CAPABILITIES | (API_KEY_WRITE_CAPABILITIES if key.is_read_write else frozenset())
+
+
+def school_roles(user, school: School) -> frozenset[Role]:
     """The roles a user holds in a school: their own there, and their bureau's over it."""
-    if not user.is_authenticated or not user.is_active:
+    if not _is_active_principal(user) or api_key_of(user) is not None:
         return frozenset()
     district_ids = school.district.ancestor_ids()
     roles = (
@@ -24,13 +43,78 @@ def school_roles(user: User, school: School) -> frozenset[Role]:
     return frozenset(Role(role) for role in roles)
 
 
-def school_capabilities(user: User, school: School) -> frozenset[Capability]:
-    return capabilities_of(school_roles(user, school))
+def school_capabilities(principal, school: School) -> frozenset[Capability]:
+    """What the principal may do in this school; empty means the school does not exist for them."""
+    if not _is_active_principal(principal):
+        return frozenset()
+    key = api_key_of(principal)
+    if key is not None:
+        in_scope = key.school_id == school.pk or (
+            key.district_id is not None and key.district_id in school.district.ancestor_ids()
+        )
+        return _key_capabilities(key) if in_scope else frozenset()
+    return capabilities_of(school_roles(principal, school))
 
 
-def district_roles(user: User, district: District) -> frozenset[Role]:
+def district_capabilities(principal) -> frozenset[Capability]:
+    """What the principal may do through the district API (objects are still scoped)."""
+    if not _is_active_principal(principal):
+        return frozenset()
+    key = api_key_of(principal)
+    if key is not None:
+        return _key_capabilities(key)
+    roles = Membership.objects.active().filter(user=principal).values_list("role", flat=True)
+    return capabilities_of(frozenset(roles))
+
+
+def districts_for_user(principal) -> QuerySet[District]:
+    """Districts the principal's bureau memberships (or district key) reach, with child districts."""
+    if not _is_active_principal(principal):
+        return District.objects.none()
+    key = api_key_of(principal)
+    if key is not None:
+        roots = District.objects.filter(pk=key.district_id) if key.district_id else District.objects.none()
+    else:
+        roots = District.objects.filter(memberships__user=principal, memberships__is_active=True).distinct()
+    reachable: set[int] = set()
+    for district in roots:
+        reachable.update(district.descendant_ids())
+    return District.objects.filter(pk__in=reachable)
+
+
+def schools_for_user(principal) -> QuerySet[School]:
+    """Active schools the principal may open: by school membership or key, or through a bureau."""
+    if not _is_active_principal(principal):
+        return School.objects.none()
+    key = api_key_of(principal)
+    if key is not None and key.school_id is not None:
+        own = Q(pk=key.school_id)
+    elif key is not None:
+        own = Q(pk__in=[])
+    else:
+        own = Q(
+            pk__in=Membership.objects.active()
+            .filter(user=principal, school__isnull=False)
+            .values("school_id")
+        )
+    return (
+        School.objects.active()
+        .filter(own | Q(district__in=districts_for_user(principal)))
+        .select_related("district")
+    )
+
+
+def school_for_user(principal, code: str) -> School:
+    """The school with this code if the principal may open it; otherwise 404, never 403."""
+    school = schools_for_user(principal).filter(code=code).first()
+    if school is None:
+        raise Http404("No such school")
+    return school
+
+
+def district_roles(user, district: District) -> frozenset[Role]:
     """Bureau roles reaching a district: on it or on a district above it."""
-    if not user.is_authenticated or not user.is_active:
+    if not _is_active_principal(user) or api_key_of(user) is not None:
         return frozenset()
     roles = (
         Membership.objects.active()
@@ -38,33 +122,3 @@ def district_roles(user: User, district: District) -> frozenset[Role]:
         .values_list("role", flat=True)
     )
     return frozenset(Role(role) for role in roles)
-
-
-def districts_for_user(user: User) -> QuerySet[District]:
-    """Districts the user's bureau memberships reach, with their child districts."""
-    if not user.is_authenticated:
-        return District.objects.none()
-    reachable: set[int] = set()
-    for district in District.objects.filter(memberships__user=user, memberships__is_active=True).distinct():
-        reachable.update(district.descendant_ids())
-    return District.objects.filter(pk__in=reachable)
-
-
-def schools_for_user(user: User) -> QuerySet[School]:
-    """Active schools the user may open: by school membership or through their bureau."""
-    if not user.is_authenticated or not user.is_active:
-        return School.objects.none()
-    own = Membership.objects.active().filter(user=user, school__isnull=False).values("school_id")
-    return (
-        School.objects.active()
-        .filter(Q(pk__in=own) | Q(district__in=districts_for_user(user)))
-        .select_related("district")
-    )
-
-
-def school_for_user(user: User, code: str) -> School:
-    """The school with this code if the user may open it; otherwise 404, never 403."""
-    school = schools_for_user(user).filter(code=code).first()
-    if school is None:
-        raise Http404("No such school")
-    return school

@@ -87,3 +87,75 @@ class Membership(models.Model):
     def __str__(self) -> str:
         scope = self.school or self.district
         return f"{self.user} · {self.get_role_display()} · {scope}"
+
+
+class ApiKeyQuerySet(models.QuerySet["ApiKey"]):
+    def usable(self) -> ApiKeyQuerySet:
+        from django.utils import timezone
+
+        return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
+
+
+class ApiKey(models.Model):
+    """A key for a government system or a script, scoped to one district or one school.
+
+    Only a hash of the secret is stored; the prefix is kept in clear to find the key and
+    to show which key it is. The full key is shown once, when it is made.
+    """
+
+    name = models.CharField(_("名称"), max_length=100)
+    prefix = models.CharField(_("前缀"), max_length=12, unique=True)
+    secret_hash = models.CharField(max_length=64)
+    district = models.ForeignKey(
+        "district.District", null=True, blank=True, on_delete=models.CASCADE, related_name="api_keys"
+    )
+    school = models.ForeignKey(
+        "tenants.School", null=True, blank=True, on_delete=models.CASCADE, related_name="api_keys"
+    )
+    is_read_write = models.BooleanField(_("可写"), default=False)
+    expires_at = models.DateTimeField(_("到期时间"))
+    last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("吊销时间"), null=True, blank=True)
+    created_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ApiKeyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("API 密钥")
+        verbose_name_plural = _("API 密钥")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                name="api_key_district_xor_school",
+                condition=Q(district__isnull=False, school__isnull=True)
+                | Q(district__isnull=True, school__isnull=False),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def label(self) -> str:
+        return f"api-key:{self.prefix}"
+
+
+class ApiKeyRequest(models.Model):
+    """One request made with an API key: which key, when, what, and the answer."""
+
+    api_key = models.ForeignKey(ApiKey, on_delete=models.CASCADE, related_name="requests")
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    method = models.CharField(max_length=10)
+    path = models.CharField(max_length=500)
+    status_code = models.PositiveSmallIntegerField()
+    remote_addr = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API 密钥调用记录")
+        verbose_name_plural = _("API 密钥调用记录")
+        indexes = [models.Index(fields=["api_key", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.api_key.prefix} {self.method} {self.path} {self.status_code}"

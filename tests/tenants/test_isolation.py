@@ -108,6 +108,7 @@ def test_bad_department_name_is_refused_beside_the_field_and_nothing_is_written(
         f"/s/{school_a.code}/api/v1/departments/", {"name": ""}, content_type="application/json"
     )
     assert api.status_code == 400
-    assert "name" in api.json()
+    assert api["Content-Type"] == "application/problem+json"
+    assert api.json()["errors"]["name"][0]["code"] == "blank"
     with schema_context(school_a.schema_name):
         assert Department.objects.filter(name="总务处").count() == 1

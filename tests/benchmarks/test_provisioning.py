@@ -1,0 +1,220 @@
+"""Issue 2: what provisioning a school costs, by clone and by migrations, and what a no-op
+`migrate_schemas` costs over 200 schools. Budget (DESIGN.md): < 1.5 s per school.
+
+These benchmarks commit, as production does: they run outside any test transaction
+(django_db_blocker.unblock(), no `db` fixture) against the test database pytest-django
+made, and they remove every school they made, schema and rows, so a rerun starts clean.
+They print figures and assert only correctness, never timings.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import statistics
+import time
+from collections import defaultdict
+from collections.abc import Iterator
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django_tenants.clone import CloneSchema
+
+from eduplatform.audit.models import AuditEvent
+from eduplatform.district.models import District
+from tenants import actions, schemas
+from tenants.actions import SchoolDetails, provision_school
+from tenants.models import Domain, School, SchoolKind
+
+BENCH_DISTRICT = ("779900", "基准测试区教育局")
+# Every school made here has a 10-digit code starting with this; no other test uses it.
+CODE_PREFIX = "7799"
+SCHOOLS_PER_METHOD = 20
+NOOP_SCHOOLS = 200
+BUDGET_SECONDS = 1.5
+
+
+def bench_code(series: int, number: int) -> str:
+    """Series 1: clones, 2: migrated, 3: clones that fill up to NOOP_SCHOOLS."""
+    return f"{CODE_PREFIX}{series}{number:05d}"
+
+
+def remove_bench_schools() -> None:
+    """Drop what any run of these benchmarks left: rows first, then each schema on its own.
+
+    One DROP per schema, in autocommit: dropping hundreds of schemas in one transaction
+    can exhaust max_locks_per_transaction.
+    """
+    connection.set_schema_to_public()
+    bench_schools = School.objects.filter(code__startswith=CODE_PREFIX)
+    AuditEvent.objects.filter(school__in=bench_schools).delete()
+    Domain.objects.filter(tenant__in=bench_schools).delete()
+    bench_schools.delete()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nspname FROM pg_namespace WHERE nspname LIKE %s",
+            [School.schema_name_for(CODE_PREFIX).replace("_", r"\_") + "%"],
+        )
+        for (schema_name,) in cursor.fetchall():
+            cursor.execute(f"DROP SCHEMA {connection.ops.quote_name(schema_name)} CASCADE")
+
+
+@pytest.fixture(scope="module")
+def bench_district(django_db_setup, django_db_blocker) -> Iterator[District]:
+    with django_db_blocker.unblock():
+        remove_bench_schools()
+        district, _ = District.objects.get_or_create(
+            code=BENCH_DISTRICT[0], defaults={"name": BENCH_DISTRICT[1]}
+        )
+    yield district
+    with django_db_blocker.unblock():
+        remove_bench_schools()
+        District.objects.filter(code=BENCH_DISTRICT[0]).delete()
+
+
+@contextlib.contextmanager
+def timing_calls(totals: dict[str, float], targets: list[tuple[object, str, str]]) -> Iterator[None]:
+    """Add the time spent in each (owner, attribute) to totals[label], changing nothing else."""
+
+    def timed(function, label):
+        def wrapper(*args, **kwargs):
+            start = time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                totals[label] += time.perf_counter() - start
+
+        return wrapper
+
+    originals = [(owner, attribute, getattr(owner, attribute)) for owner, attribute, _ in targets]
+    try:
+        for (owner, attribute, original), (_, _, label) in zip(originals, targets, strict=True):
+            setattr(owner, attribute, timed(original, label))
+        yield
+    finally:
+        for owner, attribute, original in originals:
+            setattr(owner, attribute, original)
+
+
+# Inclusive timings; the report subtracts nested ones to show where the time goes.
+CLONE_PARTS = [
+    (schemas, "ensure_template_schema", "template check"),
+    (schemas, "clone_template_into", "clone_template_into"),
+    (CloneSchema, "clone_schema", "CloneSchema.clone_schema"),
+    (CloneSchema, "_create_clone_schema_function", "clone_schema function DDL"),
+]
+MIGRATE_PARTS = [
+    (actions, "call_command", "migrate_schemas"),
+    (schemas, "missing_school_migrations", "completeness check"),
+]
+
+
+def provision(district: District, code: str, method: str, totals: dict[str, float]) -> float:
+    details = SchoolDetails(code=code, name=f"基准学校{code}", kind=SchoolKind.PRIMARY)
+    with timing_calls(totals, CLONE_PARTS if method == "clone" else MIGRATE_PARTS):
+        start = time.perf_counter()
+        provision_school(district_code=district.code, details=details, method=method)
+        elapsed = time.perf_counter() - start
+    totals["total"] += elapsed
+    return elapsed
+
+
+def spread(seconds: list[float]) -> str:
+    return f"median {statistics.median(seconds):.3f}, min {min(seconds):.3f}, max {max(seconds):.3f}"
+
+
+def assert_complete(codes: list[str]) -> None:
+    connection.set_schema_to_public()
+    made = School.objects.filter(code__in=codes)
+    assert made.count() == len(codes)
+    assert not made.filter(is_ready=False).exists()
+    assert Domain.objects.filter(tenant__in=made, is_primary=True).count() == len(codes)
+    assert schemas.missing_school_migrations([School.schema_name_for(code) for code in codes]) == {}
+
+
+def test_provisioning_by_clone_and_by_migrations(bench_district, django_db_blocker):
+    clone_seconds: list[float] = []
+    migrate_seconds: list[float] = []
+    clone_parts: dict[str, float] = defaultdict(float)
+    migrate_parts: dict[str, float] = defaultdict(float)
+    with django_db_blocker.unblock():
+        # Interleaved, so both methods see the same number of schemas in the catalog.
+        for number in range(1, SCHOOLS_PER_METHOD + 1):
+            clone_seconds.append(provision(bench_district, bench_code(1, number), "clone", clone_parts))
+            migrate_seconds.append(provision(bench_district, bench_code(2, number), "migrate", migrate_parts))
+        assert_complete(
+            [bench_code(series, n) for series in (1, 2) for n in range(1, SCHOOLS_PER_METHOD + 1)]
+        )
+
+    count = SCHOOLS_PER_METHOD
+    clone_mean = statistics.mean(clone_seconds)
+    migrate_mean = statistics.mean(migrate_seconds)
+
+    def per_school(seconds: float) -> str:
+        return f"{seconds / count:.3f} s/school"
+
+    clone_sql = clone_parts["CloneSchema.clone_schema"] - clone_parts["clone_schema function DDL"]
+    constraint_names = clone_parts["clone_template_into"] - clone_parts["CloneSchema.clone_schema"]
+    clone_rest = clone_parts["total"] - clone_parts["clone_template_into"] - clone_parts["template check"]
+    migrate_rest = (
+        migrate_parts["total"] - migrate_parts["migrate_schemas"] - migrate_parts["completeness check"]
+    )
+    goal = "met" if clone_mean < BUDGET_SECONDS else "NOT met"
+    print(
+        "\n"
+        f"=== school provisioning, {count} schools by each method (interleaved) ===\n"
+        f"provision by clone:   {clone_mean:.3f} s/school ({count} schools; {spread(clone_seconds)})\n"
+        f"    template check (ensure_template_schema)     {per_school(clone_parts['template check'])}\n"
+        f"    clone_schema() plpgsql (re)created          {per_school(clone_parts['clone_schema function DDL'])}\n"
+        f"    SELECT clone_schema(template, new)          {per_school(clone_sql)}\n"
+        f"    constraint names restored                   {per_school(constraint_names)}\n"
+        f"    validation, rows, audit, commit             {per_school(clone_rest)}\n"
+        f"provision by migrate: {migrate_mean:.3f} s/school ({count} schools; {spread(migrate_seconds)})\n"
+        f"    migrate_schemas for the school              {per_school(migrate_parts['migrate_schemas'])}\n"
+        f"    completeness check                          {per_school(migrate_parts['completeness check'])}\n"
+        f"    validation, rows, CREATE SCHEMA, audit      {per_school(migrate_rest)}\n"
+        f"ratio migrate/clone: {migrate_mean / clone_mean:.1f}x\n"
+        f"goal < {BUDGET_SECONDS} s per school (by clone): {goal} ({clone_mean:.3f} s)\n",
+        flush=True,
+    )
+
+
+def test_noop_migrate_schemas_over_200_schools(bench_district, django_db_blocker):
+    fill_seconds: list[float] = []
+    parts: dict[str, float] = defaultdict(float)
+    with django_db_blocker.unblock():
+        connection.set_schema_to_public()
+        to_fill = max(0, NOOP_SCHOOLS - School.objects.count())
+        fill_codes = [bench_code(3, number) for number in range(1, to_fill + 1)]
+        for code in fill_codes:
+            fill_seconds.append(provision(bench_district, code, "clone", parts))
+        assert_complete(fill_codes)
+
+        schema_names = list(School.objects.values_list("schema_name", flat=True))
+        assert len(schema_names) >= NOOP_SCHOOLS
+        applied_before = schemas.applied_school_migrations(schema_names)
+        assert schemas.missing_school_migrations(schema_names) == {}
+
+        start = time.perf_counter()
+        call_command("migrate_schemas", tenant=True, interactive=False, verbosity=0)
+        noop_seconds = time.perf_counter() - start
+
+        connection.set_schema_to_public()
+        # A no-op: nothing applied, nothing missing.
+        assert schemas.applied_school_migrations(schema_names) == applied_before
+        assert schemas.missing_school_migrations(schema_names) == {}
+
+    schools = len(schema_names)
+    lines = [f"\n=== no-op migrate_schemas over {schools} schools ==="]
+    if fill_seconds:
+        last = fill_seconds[-SCHOOLS_PER_METHOD:]
+        lines.append(
+            f"provision by clone while filling up to {schools} schools: "
+            f"{statistics.mean(fill_seconds):.3f} s/school ({len(fill_seconds)} schools; {spread(fill_seconds)}); "
+            f"last {len(last)}: {statistics.mean(last):.3f} s/school"
+        )
+    lines.append(
+        f"no-op migrate_schemas over {schools} schools: {noop_seconds:.1f} s "
+        f"({noop_seconds / schools:.3f} s/school)"
+    )
+    print("\n".join(lines) + "\n", flush=True)
