@@ -1,11 +1,10 @@
-from rest_framework.routers import DefaultRouter
+from rest_framework.routers import SimpleRouter
 
 from api.schools import DistrictSchoolViewSet
 
 app_name = "district-api"
 
-router = DefaultRouter()
-router.include_root_view = False
+router = SimpleRouter()
 router.register("schools", DistrictSchoolViewSet, basename="school")
 
 urlpatterns = router.urls

@@ -1,13 +1,12 @@
 from django.urls import path
-from rest_framework.routers import DefaultRouter
+from rest_framework.routers import SimpleRouter
 
 from api.organisation import DepartmentViewSet
 from api.schools import CurrentSchoolView
 
 app_name = "school-api"
 
-router = DefaultRouter()
-router.include_root_view = False
+router = SimpleRouter()
 router.register("departments", DepartmentViewSet, basename="department")
 
 urlpatterns = [

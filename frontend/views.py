@@ -3,15 +3,17 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from eduplatform.accounts.access import districts_for_user, schools_for_user
+from eduplatform.accounts.roles import Capability
 from eduplatform.organisation.access import departments_for_school
 from eduplatform.organisation.actions import create_department
+from frontend.access import capability_required, page_capabilities
 from frontend.forms import DepartmentForm, LoginForm
 from tenants.middleware import public_page
 from tenants.routing import school_prefix
@@ -61,8 +63,11 @@ def school_home(request):
 
 
 @require_http_methods(["GET", "POST"])
+@capability_required(Capability.SCHOOL_VIEW)
 def departments(request):
     form = DepartmentForm(request.POST or None)
+    if request.method == "POST" and Capability.ORGANISATION_MANAGE not in page_capabilities(request):
+        raise PermissionDenied
     if request.method == "POST" and form.is_valid():
         try:
             create_department(

@@ -1,0 +1,200 @@
+"""The isolation matrix: every route and method, tried by everyone who must not get in.
+
+Routes come from the URL resolvers, so a route added later is tried without anyone
+remembering; one missing from tests/isolation/routes.py fails the test.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+from django_tenants.utils import schema_context
+
+from eduplatform.accounts.api_keys import create_api_key
+from eduplatform.accounts.roles import Role
+from eduplatform.organisation.models import Department
+from tenants.models import School
+from tenants.routing import school_reverse
+from tests.isolation.routes import DISTRICT, OPERATOR, PUBLIC, PUBLIC_ROUTES, SCHOOL, SCHOOL_ROUTES, Route
+from tests.world import make_user
+
+METHODS = ("get", "post", "put", "patch", "delete")
+
+
+def route_names(urlconf: str) -> list[str]:
+    """Every named route of a URLConf, as "namespace:name"."""
+    names: list[str] = []
+
+    def walk(patterns, namespace: str) -> None:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+                walk(pattern.url_patterns, inner)
+            elif isinstance(pattern, URLPattern):
+                names.append(
+                    f"{namespace}{pattern.name}"
+                    if pattern.name
+                    else f"{namespace}<unnamed {pattern.pattern}>"
+                )
+
+    walk(get_resolver(urlconf).url_patterns, "")
+    return sorted(set(names))
+
+
+def classify(name: str, table: dict[str, Route]) -> Route | None:
+    if name in table:
+        return table[name]
+    namespace = name.split(":", 1)[0]
+    return table.get(f"{namespace}:*")
+
+
+@pytest.mark.parametrize(
+    ("urlconf", "table"), [(settings.ROOT_URLCONF, PUBLIC_ROUTES), (settings.SCHOOL_URLCONF, SCHOOL_ROUTES)]
+)
+def test_every_route_is_classified(urlconf, table):
+    unclassified = [name for name in route_names(urlconf) if classify(name, table) is None]
+    assert not unclassified, (
+        f"Routes of {urlconf} missing from tests/isolation/routes.py (say who may reach them): {unclassified}"
+    )
+
+
+@dataclass
+class Context:
+    school: School
+    marker: str
+    department: Department
+
+
+@dataclass
+class Outsider:
+    label: str
+    client: Client
+    is_api_key: bool = False
+
+
+@pytest.fixture
+def context(school_a) -> Context:
+    marker = f"ISOLATION-{uuid.uuid4().hex[:10]}"
+    with schema_context(school_a.schema_name):
+        department = Department.objects.create(name=marker)
+    return Context(school=school_a, marker=marker, department=department)
+
+
+@pytest.fixture
+def outsiders(world) -> list[Outsider]:
+    other_school_principal = make_user(Role.PRINCIPAL, school=world.school_b)
+    other_district_admin = make_user(Role.BUREAU_ADMIN, district=world.other_district)
+    _key, secret = create_api_key(
+        name="B校资产同步", actor=None, school=world.school_b, is_read_write=True,
+        expires_at=timezone.now() + timedelta(days=30),
+    )  # fmt: skip
+    _district_key, district_secret = create_api_key(
+        name="邻区同步", actor=None, district=world.other_district, is_read_write=True,
+        expires_at=timezone.now() + timedelta(days=30),
+    )  # fmt: skip
+    principal_client, admin_client = Client(), Client()
+    principal_client.force_login(other_school_principal)
+    admin_client.force_login(other_district_admin)
+    return [
+        Outsider("anonymous", Client()),
+        Outsider("principal of another school", principal_client),
+        Outsider("bureau admin of another district", admin_client),
+        Outsider(
+            "API key of another school", Client(HTTP_AUTHORIZATION=f"Api-Key {secret}"), is_api_key=True
+        ),
+        Outsider(
+            "API key of another district",
+            Client(HTTP_AUTHORIZATION=f"Api-Key {district_secret}"),
+            is_api_key=True,
+        ),
+    ]
+
+
+def _is_login_redirect(response, login_path: str) -> bool:
+    return response.status_code == 302 and response["Location"].split("?")[0] == login_path
+
+
+def _url(name: str, route: Route, context: Context, in_school: bool) -> str | None:
+    if name.endswith("*") or "<unnamed" in name:
+        return None
+    kwargs = route.kwargs(context)
+    if in_school:
+        return school_reverse(context.school, name, **kwargs)
+    return reverse(name, kwargs=kwargs or None)
+
+
+def _check(
+    response, *, outsider: Outsider, route: Route, context: Context, in_school: bool, where: str
+) -> list[str]:
+    problems = []
+    body = response.content.decode(errors="replace") if hasattr(response, "content") else ""
+    if route.kind == SCHOOL:
+        login = school_reverse(context.school, "accounts:login")
+        allowed = response.status_code in (401, 403, 404) or _is_login_redirect(response, login)
+    elif route.kind == DISTRICT:
+        allowed = response.status_code in (401, 403, 404) or _is_login_redirect(
+            response, reverse("accounts:login")
+        )
+        if route.is_scoped_list and response.status_code in (200, 302, 405):
+            allowed = True
+    else:  # OPERATOR
+        allowed = response.status_code in (401, 403, 404) or (
+            response.status_code == 302 and "/admin/login/" in response["Location"]
+        )
+    if not allowed:
+        problems.append(f"{where}: {outsider.label} got {response.status_code}")
+    for secret in (context.marker, context.school.name):
+        if secret in body:
+            problems.append(f"{where}: {outsider.label} saw {secret!r}")
+    return problems
+
+
+@pytest.mark.parametrize(("urlconf", "table", "in_school"), [
+    (settings.ROOT_URLCONF, PUBLIC_ROUTES, False),
+    (settings.SCHOOL_URLCONF, SCHOOL_ROUTES, True),
+])  # fmt: skip
+def test_no_outsider_reaches_the_school_under_test(urlconf, table, in_school, context, outsiders):
+    problems: list[str] = []
+    tried = 0
+    for name in route_names(urlconf):
+        route = classify(name, table)
+        if route is None or route.kind == PUBLIC:
+            continue
+        if route.kind == OPERATOR:
+            urls = ["/admin/", "/admin/accounts/user/", "/admin/tenants/school/"]
+        else:
+            url = _url(name, route, context, in_school)
+            urls = [url] if url else []
+        for url in urls:
+            for method in METHODS:
+                for outsider in outsiders:
+                    response = (
+                        getattr(outsider.client, method)(url, content_type="application/json")
+                        if method != "get"
+                        else outsider.client.get(url)
+                    )
+                    tried += 1
+                    problems += _check(
+                        response, outsider=outsider, route=route, context=context, in_school=in_school,
+                        where=f"{method.upper()} {url} ({name})",
+                    )  # fmt: skip
+    assert tried > 0
+    assert not problems, "\n".join(problems)
+
+
+def test_the_matrix_would_notice_a_leak(context, outsiders):
+    """The check itself fails on a page that shows the school under test's data."""
+    from django.http import HttpResponse
+
+    leaking = HttpResponse(f"<p>{context.marker}</p>", status=200)
+    problems = _check(
+        leaking, outsider=outsiders[1], route=Route(SCHOOL), context=context, in_school=True, where="x"
+    )
+    assert len(problems) == 2
