@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 from eduplatform.accounts.access import schools_for_user
+from frontend.access import page_capabilities
+from frontend.navigation import navigation_for
 
 
 def portal(request):
@@ -12,4 +14,11 @@ def portal(request):
     switchable = []
     if user is not None and user.is_authenticated:
         switchable = list(schools_for_user(user).only("code", "name", "district_id")[:50])
-    return {"current_school": school, "switchable_schools": switchable}
+    navigation = []
+    if (
+        user is not None
+        and user.is_authenticated
+        and (school is not None or getattr(request, "school", None) is None)
+    ):
+        navigation = navigation_for(request, page_capabilities(request))
+    return {"current_school": school, "switchable_schools": switchable, "navigation": navigation}
