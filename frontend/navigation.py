@@ -31,6 +31,8 @@ NAVIGATION: list[NavItem] = [
     NavItem(_("首页"), "frontend:home", Capability.SCHOOL_VIEW, BUREAU, "home"),
     NavItem(_("今日"), "frontend:home", Capability.SCHOOL_VIEW, SCHOOL, "home"),
     NavItem(_("部门"), "frontend:departments", Capability.SCHOOL_VIEW, SCHOOL, "building"),
+    NavItem(_("审计记录"), "frontend:audit-events", Capability.AUDIT_VIEW, BUREAU, "history"),
+    NavItem(_("审计记录"), "frontend:audit-events", Capability.AUDIT_VIEW, SCHOOL, "history"),
 ]
 
 

@@ -1,9 +1,11 @@
 from django.urls import path
 
-from frontend import views
+from frontend import audit_views, views
 
 app_name = "frontend"
 
 urlpatterns = [
+    path("audit/", audit_views.audit_events, name="audit-events"),
+    path("audit/export/", audit_views.export_audit_events, name="audit-export"),
     path("", views.portal_home, name="home"),
 ]

@@ -57,13 +57,22 @@ def school_capabilities(principal, school: School) -> frozenset[Capability]:
 
 
 def district_capabilities(principal) -> frozenset[Capability]:
-    """What the principal may do through the district API (objects are still scoped)."""
+    """What the principal may do on the district portal and API: their bureau roles' capabilities.
+
+    A school role counts only inside its school; on the district side it grants nothing, so
+    a principal cannot reach a bureau page by holding the same capability name. Objects
+    are still scoped by the helpers below.
+    """
     if not _is_active_principal(principal):
         return frozenset()
     key = api_key_of(principal)
     if key is not None:
         return _key_capabilities(key)
-    roles = Membership.objects.active().filter(user=principal).values_list("role", flat=True)
+    roles = (
+        Membership.objects.active()
+        .filter(user=principal, district__isnull=False)
+        .values_list("role", flat=True)
+    )
     return capabilities_of(frozenset(roles))
 
 

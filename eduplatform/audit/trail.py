@@ -48,14 +48,20 @@ def current_school():
     from tenants.models import School
 
     tenant = getattr(connection, "tenant", None)
-    return tenant if isinstance(tenant, School) else None
+    if isinstance(tenant, School):
+        return tenant
+    # schema_context() and tasks may set only the schema name, not the School row.
+    schema_name = getattr(connection, "schema_name", "public")
+    if not schema_name.startswith("school_"):
+        return None
+    return School.objects.filter(schema_name=schema_name).first()
 
 
 def _chain_for(school) -> str:
     return school.code if school is not None else PUBLIC_CHAIN
 
 
-def _lock_chain(chain: str) -> None:
+def lock_chain(chain: str) -> None:
     """Serialise writers of one chain until their transaction ends. Chains are per school,
     so a long import in one school never holds up another school's writes."""
     key = int.from_bytes(hashlib.sha256(f"audit:{chain}".encode()).digest()[:8], "big", signed=True)
@@ -75,9 +81,9 @@ def _actor_fields(actor) -> dict[str, Any]:
     return {"actor": None, "api_key": None, "actor_label": label[:100]}
 
 
-def _append(events: list[AuditEvent], chain: str) -> list[AuditEvent]:
+def append_events(events: list[AuditEvent], chain: str) -> list[AuditEvent]:
     with transaction.atomic():
-        _lock_chain(chain)
+        lock_chain(chain)
         last = AuditEvent.objects.filter(chain=chain).order_by("-sequence").values("sequence", "hash").first()
         sequence = last["sequence"] if last else 0
         previous = last["hash"] if last else GENESIS_HASH
@@ -115,7 +121,7 @@ def record_event(
         after=after,
         context=context or {},
     )
-    return _append([event], _chain_for(school))[0]
+    return append_events([event], _chain_for(school))[0]
 
 
 def record_change(
@@ -151,4 +157,4 @@ def record_bulk_change(
         )
         for instance, before in changes
     ]
-    return _append(events, _chain_for(school)) if events else []
+    return append_events(events, _chain_for(school)) if events else []

@@ -51,12 +51,16 @@ PUBLIC_ROUTES: dict[str, Route] = {
     "api-redoc": Route(PUBLIC),
     "district-api:school-list": Route(DISTRICT, is_scoped_list=True),
     "district-api:school-detail": SCHOOL_CODE,
+    "frontend:audit-events": Route(DISTRICT, is_scoped_list=True),
+    "frontend:audit-export": Route(DISTRICT, is_scoped_list=True),
     "admin:*": Route(OPERATOR),
 }
 
 SCHOOL_ROUTES: dict[str, Route] = {
     "frontend:home": Route(SCHOOL),
     "frontend:departments": Route(SCHOOL),
+    "frontend:audit-events": Route(SCHOOL),
+    "frontend:audit-export": Route(SCHOOL),
     "accounts:login": Route(PUBLIC),
     "accounts:logout": Route(PUBLIC),
     "school-api:current-school": Route(SCHOOL),
