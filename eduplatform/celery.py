@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 
+from celery.schedules import crontab
 from celery.signals import task_prerun
 from tenant_schemas_celery.app import CeleryApp
 
@@ -13,6 +14,10 @@ app = CeleryApp("eduplatform")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 app.conf.beat_schedule = {
+    "recompute-compliance-facts": {
+        "task": "eduplatform.compliance.tasks.recompute_all_schools",
+        "schedule": crontab(hour=2, minute=30),
+    },
     "clear-expired-sessions": {
         "task": "eduplatform.accounts.tasks.clear_expired_sessions",
         "schedule": 6 * 3600,

@@ -38,6 +38,7 @@ SHARED_APPS = [
     "eduplatform.accounts",
     "eduplatform.district",
     "eduplatform.audit",
+    "eduplatform.compliance",
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",

@@ -58,3 +58,43 @@ class District(models.Model):
             )
             ids.extend(frontier)
         return ids
+
+
+class DistrictSettingValue(models.Model):
+    """A bureau's own value for a district setting; see eduplatform.district.settings."""
+
+    district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="setting_values")
+    key = models.CharField(max_length=80)
+    value = models.JSONField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("教育局设置")
+        verbose_name_plural = _("教育局设置")
+        constraints = [models.UniqueConstraint(fields=["district", "key"], name="district_setting_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.district_id} {self.key}={self.value}"
+
+
+class CalendarDayKind(models.TextChoices):
+    HOLIDAY = "holiday", _("放假")
+    MAKEUP_SCHOOL_DAY = "makeup", _("调休上课")
+
+
+class CalendarDay(models.Model):
+    """A day the district's calendar marks: a holiday on a weekday, or a weekend school day."""
+
+    district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="calendar_days")
+    date = models.DateField(_("日期"))
+    kind = models.CharField(_("类型"), max_length=10, choices=CalendarDayKind.choices)
+    name = models.CharField(_("说明"), max_length=50, blank=True)
+
+    class Meta:
+        verbose_name = _("校历日")
+        verbose_name_plural = _("校历日")
+        ordering = ["date"]
+        constraints = [models.UniqueConstraint(fields=["district", "date"], name="calendar_day_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.get_kind_display()} {self.name}"
