@@ -39,6 +39,7 @@ SHARED_APPS = [
     "eduplatform.district",
     "eduplatform.audit",
     "eduplatform.compliance",
+    "eduplatform.notifications",
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",
