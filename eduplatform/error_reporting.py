@@ -15,7 +15,6 @@ def start_sentry(*, dsn: str, environment: str, traces_sample_rate: float) -> No
         environment=environment,
         integrations=[DjangoIntegration(), CeleryIntegration()],
         traces_sample_rate=traces_sample_rate,
-        send_default_pii=False,
     )
 
 
