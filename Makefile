@@ -14,6 +14,7 @@ help:
 	@echo "make bench    benchmarks (not part of make test)"
 	@echo "make lint     ruff and migration checks   make fmt   format the code"
 	@echo "make migrate  migrate the public schema, every school and the template"
+	@echo "make messages collect the Chinese UI text into locale/en/LC_MESSAGES/django.po and compile django.mo (needs gettext)"
 
 # --- Installing: redone only when the lock files change -----------------------------------
 
@@ -61,4 +62,13 @@ fmt: deps
 migrate: deps
 	DEBUG=1 $(BIN)/python infra/devstack.py exec -- $(BIN)/python manage.py migrate_all
 
-.PHONY: run test bench lint lint-ruff fmt migrate
+# English: every msgid is the Chinese UI text. Run, translate the new or fuzzy entries of
+# locale/en/LC_MESSAGES/django.po, run again to compile; commit both django.po and django.mo
+# (a fresh machine has no gettext tools; tests/frontend/test_translations.py checks both).
+MESSAGES_IGNORE := --ignore=.venv --ignore=node_modules --ignore=.devstack --ignore=tests --ignore=test-results
+messages: deps
+	mkdir -p locale/en/LC_MESSAGES
+	DEBUG=1 $(BIN)/python manage.py makemessages --locale=en --no-obsolete --add-location=file $(MESSAGES_IGNORE)
+	DEBUG=1 $(BIN)/python manage.py compilemessages --locale=en $(MESSAGES_IGNORE)
+
+.PHONY: run test bench lint lint-ruff fmt migrate messages

@@ -18,6 +18,15 @@ app.conf.beat_schedule = {
         "task": "eduplatform.compliance.tasks.recompute_all_schools",
         "schedule": crontab(hour=2, minute=30),
     },
+    "send-safety-reminders": {
+        "task": "eduplatform.safety.tasks.send_all_safety_reminders",
+        "schedule": crontab(hour=7, minute=0),
+    },
+    # Overdue borrowings: each borrower and the asset keepers, once a day per item.
+    "remind-overdue-borrowings": {
+        "task": "eduplatform.assets.tasks.remind_overdue_borrowings_all_schools",
+        "schedule": crontab(hour=7, minute=30),
+    },
     "clear-expired-sessions": {
         "task": "eduplatform.accounts.tasks.clear_expired_sessions",
         "schedule": 6 * 3600,

@@ -7,6 +7,7 @@ unless asked for; `make run` asks for it.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -25,8 +26,33 @@ SECRET_KEY = env.string("SECRET_KEY", _DEV_SECRET_KEY if DEBUG else "")
 if not SECRET_KEY:
     raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
 
+# Encrypts sensitive fields at rest (visitors' ID numbers): a Fernet key, 32 url-safe
+# base64 bytes. Development derives one from SECRET_KEY; production must set its own, and
+# keep it, since rows written with a lost key cannot be read again.
+FIELD_ENCRYPTION_KEY = env.string("FIELD_ENCRYPTION_KEY", "")
+if not FIELD_ENCRYPTION_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured("FIELD_ENCRYPTION_KEY must be set when DEBUG is off.")
+    import base64
+    import hashlib
+
+    FIELD_ENCRYPTION_KEY = base64.urlsafe_b64encode(
+        hashlib.sha256(f"field-encryption:{SECRET_KEY}".encode()).digest()
+    ).decode()
+else:
+    from cryptography.fernet import Fernet
+
+    try:
+        Fernet(FIELD_ENCRYPTION_KEY)
+    except ValueError:
+        raise ImproperlyConfigured(
+            "FIELD_ENCRYPTION_KEY is not a Fernet key (32 url-safe base64-encoded bytes)."
+        ) from None
+
 ALLOWED_HOSTS = env.word_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env.word_list("CSRF_TRUSTED_ORIGINS", [])
+# A form sent after the session expired gets a page in the platform's language, not Django's.
+CSRF_FAILURE_VIEW = "frontend.shell_views.csrf_failure"
 
 # --- Applications ---------------------------------------------------------------
 # The public schema holds what the district owns for all its schools; each school's
@@ -40,6 +66,8 @@ SHARED_APPS = [
     "eduplatform.audit",
     "eduplatform.compliance",
     "eduplatform.notifications",
+    "eduplatform.classification",
+    "eduplatform.checklists",
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",
@@ -47,6 +75,10 @@ SHARED_APPS = [
     "django.contrib.admin",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.postgres",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -58,6 +90,8 @@ SHARED_APPS = [
 TENANT_APPS = [
     "django.contrib.contenttypes",
     "eduplatform.organisation",
+    "eduplatform.assets",
+    "eduplatform.safety",
 ]
 
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
@@ -82,9 +116,16 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After messages, so that an idle sign-out can say why; before django-otp wraps request.user.
+    "eduplatform.accounts.middleware.IdleSessionMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "tenants.middleware.SchoolMembershipMiddleware",
+    # A forced password change or two-factor set-up comes first (after the membership check).
+    "eduplatform.accounts.middleware.AccountSecurityMiddleware",
+    # Last, as django-axes requires: it turns a locked-out login into the lockout response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 TEMPLATES = [
@@ -162,26 +203,79 @@ CELERY_BEAT_SCHEDULE_FILENAME = env.string(
 # --- Accounts and sessions ---------------------------------------------------------
 
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["eduplatform.accounts.backends.UsernameOrPhoneBackend"]
+AUTHENTICATION_BACKENDS = [
+    # django-axes first: it refuses a locked account or address before any password is checked.
+    "eduplatform.accounts.backends.LockoutBackend",
+    "eduplatform.accounts.backends.UsernameOrPhoneBackend",
+]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+# The password policy (eduplatform/accounts/passwords.py): "standard", or "mlps" (等保), which
+# adds character classes and rotation after PASSWORD_MAX_AGE_DAYS.
+PASSWORD_POLICY = env.string("PASSWORD_POLICY", "standard").lower()
+if PASSWORD_POLICY not in ("standard", "mlps"):
+    raise ImproperlyConfigured(f"PASSWORD_POLICY={PASSWORD_POLICY!r} is not a policy; use standard or mlps.")
+PASSWORD_MIN_LENGTH = env.integer("PASSWORD_MIN_LENGTH", 12, minimum=8)
+PASSWORD_MAX_AGE_DAYS = env.integer("PASSWORD_MAX_AGE_DAYS", 90, minimum=1)
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "eduplatform.accounts.passwords.UserAttributeSimilarityValidator"},
     {
-        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-        "OPTIONS": {"min_length": env.integer("PASSWORD_MIN_LENGTH", 12, minimum=8)},
+        "NAME": "eduplatform.accounts.passwords.MinimumLengthValidator",
+        "OPTIONS": {"min_length": PASSWORD_MIN_LENGTH},
     },
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "eduplatform.accounts.passwords.CommonPasswordValidator"},
+    {"NAME": "eduplatform.accounts.passwords.NumericPasswordValidator"},
 ]
+MLPS_PASSWORD_VALIDATORS = [
+    {"NAME": "eduplatform.accounts.passwords.CharacterClassesValidator", "OPTIONS": {"minimum_classes": 3}},
+]
+if PASSWORD_POLICY == "mlps":  # noqa: S105 - a policy name, not a password
+    AUTH_PASSWORD_VALIDATORS += MLPS_PASSWORD_VALIDATORS
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "frontend:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# An idle timeout, not a fixed one: eduplatform.accounts.middleware.IdleSessionMiddleware
+# signs a person out after this long without a request, and renews the session (and its
+# cookie) as they work, at most once a minute rather than on every request.
 SESSION_COOKIE_AGE = env.integer("SESSION_IDLE_SECONDS", 30 * 60, minimum=60)
-SESSION_SAVE_EVERY_REQUEST = True  # the age above is an idle timeout, not a fixed one
+SESSION_SAVE_EVERY_REQUEST = False
+
+# Lockout after failed logins (django-axes; eduplatform/accounts/lockout.py). Five failures
+# lock the account (whether typed as username or phone) and, separately, five from one
+# address lock that address, for LOGIN_LOCKOUT_MINUTES after the last failure.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = 5
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_COOLOFF_TIME = timedelta(minutes=env.integer("LOGIN_LOCKOUT_MINUTES", 30, minimum=1))
+# Attempts during a lockout do not extend it, so the time the login page names holds.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_USERNAME_CALLABLE = "eduplatform.accounts.lockout.account_username"
+AXES_CLIENT_IP_CALLABLE = "eduplatform.accounts.lockout.client_ip"
+AXES_LOCKOUT_CALLABLE = "frontend.account_views.lockout_response"
+AXES_VERBOSE = False
+# Sign-ins are in the audit trail already; axes' own access log would be a second copy.
+AXES_DISABLE_ACCESS_LOG = True
+# A successful sign-in does not clear the failures: with the address counted too, it would
+# clear the address's count, and one working account would unlock guessing at all the others.
+AXES_RESET_ON_SUCCESS = False
+# The client's address: REMOTE_ADDR, or behind N trusted reverse proxies that each append
+# to X-Forwarded-For, the entry the outermost proxy added (anything further left was sent
+# by the client and could be forged). python-ipware counts the proxies after the client's
+# entry, hence N - 1, and accepts a chain longer than that (strict off).
+TRUSTED_PROXY_COUNT = env.integer("TRUSTED_PROXY_COUNT", 0, minimum=0)
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if TRUSTED_PROXY_COUNT else ("REMOTE_ADDR",)
+)
+AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT - 1 if TRUSTED_PROXY_COUNT else None
+IPWARE_STRICT = False
+
+# Two-factor sign-in (django-otp, TOTP): optional for everyone, required for bureau admins
+# when this is on.
+TWO_FACTOR_REQUIRED_FOR_BUREAU_ADMINS = env.boolean("TWO_FACTOR_REQUIRED_FOR_BUREAU_ADMINS", default=False)
+OTP_TOTP_ISSUER = "校园后勤与安全管理平台"
 
 # --- Internationalisation -----------------------------------------------------------
 
@@ -199,6 +293,9 @@ STATIC_URL = "/static/"
 STATIC_ROOT = Path(env.string("STATIC_ROOT", str(BASE_DIR / ".devstack" / "static")))
 STATICFILES_DIRS = [
     ("vendor/tabler", BASE_DIR / "frontend" / "node_modules" / "@tabler" / "core" / "dist"),
+    # The stocktake page's QR scanner and the class teacher's signature pad (assets).
+    ("vendor/jsqr", BASE_DIR / "frontend" / "node_modules" / "jsqr" / "dist"),
+    ("vendor/signature_pad", BASE_DIR / "frontend" / "node_modules" / "signature_pad" / "dist"),
 ]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.string("MEDIA_ROOT", str(BASE_DIR / ".devstack" / "media")))
@@ -242,6 +339,17 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
+    # One name per choice set that several fields share (drf_spectacular.W001 otherwise).
+    "ENUM_NAME_OVERRIDES": {
+        "SchoolKindEnum": "tenants.models.SchoolKind",
+        "SeverityEnum": "eduplatform.checklists.models.Severity",
+        "DrillKindEnum": "eduplatform.safety.models.drills.DrillKind",
+        "PlanKindEnum": "eduplatform.safety.models.drills.PlanKind",
+        "DangerGradeEnum": "eduplatform.safety.models.campus.DangerGrade",
+        "HazardStatusEnum": "eduplatform.safety.models.hazards.HazardStatus",
+        "HazardCategoryEnum": "eduplatform.safety.models.hazards.HazardCategory",
+        "InspectionStatusEnum": "eduplatform.safety.models.inspections.InspectionStatus",
+    },
 }
 
 # --- Security -------------------------------------------------------------------------

@@ -33,6 +33,24 @@ NAVIGATION: list[NavItem] = [
     NavItem(_("部门"), "frontend:departments", Capability.SCHOOL_VIEW, SCHOOL, "building"),
     NavItem(_("审计记录"), "frontend:audit-events", Capability.AUDIT_VIEW, BUREAU, "history"),
     NavItem(_("审计记录"), "frontend:audit-events", Capability.AUDIT_VIEW, SCHOOL, "history"),
+    NavItem(_("学校"), "frontend:schools", Capability.SCHOOLS_MANAGE, BUREAU, "school"),
+    NavItem(_("人员"), "frontend:people", Capability.USERS_MANAGE, BUREAU, "users"),
+    NavItem(_("人员"), "frontend:people", Capability.USERS_MANAGE, SCHOOL, "users"),
+    NavItem(_("API 密钥"), "frontend:api-keys", Capability.API_KEYS_MANAGE, BUREAU, "key"),
+    NavItem(_("API 密钥"), "frontend:api-keys", Capability.API_KEYS_MANAGE, SCHOOL, "key"),
+    NavItem(_("安全检查"), "frontend:safety:inspections", Capability.SAFETY_VIEW, SCHOOL, "clipboard-check"),
+    NavItem(_("隐患台账"), "frontend:safety:hazards", Capability.HAZARDS_REPORT, SCHOOL, "alert-triangle"),
+    NavItem(_("校舍"), "frontend:safety:buildings", Capability.SAFETY_VIEW, SCHOOL, "building"),
+    NavItem(_("应急演练"), "frontend:safety:drills", Capability.SAFETY_VIEW, SCHOOL, "clipboard-check"),
+    NavItem(_("外来人员登记"), "frontend:safety:visitors", Capability.VISITORS_RECORD, SCHOOL, "users"),
+    NavItem(_("安全责任书"), "frontend:safety:agreements", Capability.SCHOOL_VIEW, SCHOOL, "checklist"),
+    NavItem(_("校产"), "frontend:assets:ledger", Capability.ASSETS_VIEW, SCHOOL, "package"),
+    NavItem(_("班级财产"), "frontend:assets:classes", Capability.ASSETS_BORROW, SCHOOL, "armchair"),
+    NavItem(_("资产分类代码"), "frontend:classification:codes", Capability.SCHOOLS_MANAGE, BUREAU, "list-check"),
+    NavItem(_("检查模板"), "frontend:checklists:templates", Capability.TEMPLATES_MANAGE, BUREAU, "checklist"),
+    NavItem(
+        _("隐患督办"), "frontend:checklists:escalations", Capability.SAFETY_VIEW, BUREAU, "alert-triangle"
+    ),
 ]
 
 

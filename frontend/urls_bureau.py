@@ -1,6 +1,6 @@
-from django.urls import path
+from django.urls import include, path
 
-from frontend import audit_views, views
+from frontend import api_key_views, audit_views, people_views, school_registry_views, shell_views, views
 
 app_name = "frontend"
 
@@ -8,4 +8,31 @@ urlpatterns = [
     path("audit/", audit_views.audit_events, name="audit-events"),
     path("audit/export/", audit_views.export_audit_events, name="audit-export"),
     path("", views.portal_home, name="home"),
+    path("checklists/", include("frontend.safety.urls_bureau")),
+    path("classification/", include("frontend.assets.urls_bureau")),
+    path("switch-school/", shell_views.switch_school, name="switch-school"),
+    # People, schools and API keys (issue 3, managing people).
+    path("schools/", school_registry_views.schools, name="schools"),
+    path("schools/new/", school_registry_views.provision_school, name="provision-school"),
+    path("schools/<str:code>/edit/", school_registry_views.edit_school, name="edit-school"),
+    path("schools/<str:code>/archive/", school_registry_views.archive_school, name="archive-school"),
+    path("schools/<str:code>/restore/", school_registry_views.restore_school, name="restore-school"),
+    path("people/", people_views.people, name="people"),
+    path("people/new/", people_views.create_person, name="create-person"),
+    path("people/bulk/", people_views.bulk_people, name="bulk-people"),
+    path("people/import/", people_views.import_people, name="import-people"),
+    path("people/import/template.xlsx", people_views.import_people_template, name="import-people-template"),
+    path("people/import/<str:token>/", people_views.confirm_import, name="confirm-import"),
+    path("people/<int:user_id>/", people_views.person, name="person"),
+    path("people/<int:user_id>/roles/", people_views.add_membership, name="add-membership"),
+    path("people/<int:user_id>/roles/<int:membership_id>/", people_views.change_role, name="change-role"),
+    path(
+        "people/<int:user_id>/roles/<int:membership_id>/remove/",
+        people_views.remove_membership,
+        name="remove-membership",
+    ),
+    path("people/<int:user_id>/reset-password/", people_views.reset_password, name="reset-password"),
+    path("api-keys/", api_key_views.api_keys, name="api-keys"),
+    path("api-keys/new/", api_key_views.create_key, name="create-api-key"),
+    path("api-keys/<int:key_id>/revoke/", api_key_views.revoke_key, name="revoke-api-key"),
 ]

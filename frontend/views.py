@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import HttpResponseServerError
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.template import loader
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -14,23 +16,11 @@ from eduplatform.accounts.roles import Capability
 from eduplatform.organisation.access import departments_for_school
 from eduplatform.organisation.actions import create_department
 from frontend.access import capability_required, page_capabilities
-from frontend.forms import DepartmentForm, LoginForm
-from tenants.middleware import public_page
+from frontend.forms import DepartmentForm
+from frontend.today import today_for
 from tenants.routing import school_prefix
 
-
-class LoginView(auth_views.LoginView):
-    form_class = LoginForm
-    template_name = "accounts/login.html"
-    redirect_authenticated_user = True
-
-    def get_default_redirect_url(self):
-        # Under /s/<code>/ this resolves to that school's home, at the root to the portal.
-        return reverse("frontend:home")
-
-
-login = public_page(LoginView.as_view())
-logout = public_page(auth_views.LogoutView.as_view())
+SCHOOLS_PER_PAGE = 30
 
 
 @login_required
@@ -42,10 +32,23 @@ def portal_home(request):
         own = list(schools[:2])
         if len(own) == 1:
             return redirect(school_prefix(own[0].code))
+    query = request.GET.get("q", "").strip()[:100]
+    if query:
+        schools = schools.filter(Q(name__icontains=query) | Q(code__startswith=query))
+    schools_page = Paginator(schools, SCHOOLS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "frontend/bureau/home.html",
-        {"districts": districts, "schools": schools, "is_bureau": bool(districts)},
+        {
+            "districts": districts,
+            "schools": schools,
+            "schools_page": schools_page,
+            "query": query,
+            # A search box only where the list is long enough to need one.
+            "searchable": bool(query) or schools_page.paginator.count > SCHOOLS_PER_PAGE // 2,
+            "is_bureau": bool(districts),
+            "today": today_for(request),
+        },
     )
 
 
@@ -58,6 +61,7 @@ def school_home(request):
             "school": school,
             "roles": sorted(request.school_roles),
             "departments": departments_for_school(),
+            "today": today_for(request),
         },
     )
 
@@ -97,4 +101,5 @@ def page_not_found(request, exception=None):
 
 
 def server_error(request):
-    return render(request, "500.html", status=500)
+    # No context processors and no request context: the failure may be the database.
+    return HttpResponseServerError(loader.get_template("500.html").render())

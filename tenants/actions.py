@@ -180,3 +180,45 @@ def restore_school(*, school: School, actor) -> School:
         school.save(update_fields=["status", "archived_at", "updated_at"])
         record_change(actor=actor, action="restore", instance=school, before=before, school=school)
     return school
+
+
+def update_school(
+    *,
+    school: School,
+    name: str,
+    kind: str,
+    address: str = "",
+    student_count: int = 0,
+    staff_count: int = 0,
+    actor,
+) -> School:
+    """Change a school's registry details. The code, and with it the schema, never changes."""
+    name, address = name.strip(), address.strip()
+    if not name:
+        raise ProvisioningError(_("请填写学校名称。"), field="name", code="required")
+    if kind not in SchoolKind.values:
+        raise ProvisioningError(
+            _("学段类型“%(kind)s”无效，可选：%(choices)s。")
+            % {"kind": kind, "choices": ", ".join(SchoolKind.values)},
+            field="kind",
+            code="invalid_kind",
+        )
+    for field, value in (("student_count", student_count), ("staff_count", staff_count)):
+        if value < 0:
+            raise ProvisioningError(_("人数不能为负数。"), field=field, code="invalid_count")
+    values = {
+        "name": name,
+        "kind": kind,
+        "address": address,
+        "student_count": student_count,
+        "staff_count": staff_count,
+    }
+    if all(getattr(school, field) == value for field, value in values.items()):
+        return school
+    with transaction.atomic():
+        before = snapshot(school)
+        for field, value in values.items():
+            setattr(school, field, value)
+        school.save(update_fields=[*values, "updated_at"])
+        record_change(actor=actor, action="update", instance=school, before=before, school=school)
+    return school

@@ -76,6 +76,11 @@ def seed_demo(*, log=print) -> None:
     )
     if created:
         log(f"created district {district}")
+    from eduplatform.checklists.library import seed_library
+
+    made = seed_library(district)
+    if made:
+        log(f"published {made} inspection templates")
     for details in DEMO_SCHOOLS:
         if not School.objects.filter(code=details.code).exists():
             school = provision_school(district_code=district.code, details=details)

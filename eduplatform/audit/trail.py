@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
+from django.db.models.fields.files import FieldFile
 from django.forms.models import model_to_dict
 from django.utils import timezone
 
@@ -38,7 +39,7 @@ def _json_safe(value: Any, encoder: DjangoJSONEncoder) -> Any:
         return {str(key): _json_safe(item, encoder) for key, item in value.items()}
     if isinstance(value, models.Model):
         return value.pk
-    if hasattr(value, "name") and hasattr(value, "url"):  # a stored file
+    if isinstance(value, FieldFile):  # a stored file (an empty one has no url: ask its name)
         return value.name or None
     return encoder.default(value)
 

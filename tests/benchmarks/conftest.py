@@ -54,8 +54,11 @@ def django_db_setup(
             keepdb=django_db_keepdb and not django_db_createdb,
             aliases={"default"},
         )
-        ensure_template_schema()
-    yield
-    if not django_db_keepdb:
+    try:
         with django_db_blocker.unblock():
-            teardown_databases(databases, verbosity=verbosity)
+            ensure_template_schema()
+        yield
+    finally:
+        if not django_db_keepdb:
+            with django_db_blocker.unblock():
+                teardown_databases(databases, verbosity=verbosity)

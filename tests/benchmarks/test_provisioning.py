@@ -1,5 +1,6 @@
 """Issue 2: what provisioning a school costs, by clone and by migrations, and what a no-op
 `migrate_schemas` costs over 200 schools. Budget (DESIGN.md): < 1.5 s per school.
+Cloning is measured again with 200 schools, because its cost grows with their number.
 
 These benchmarks commit, as production does: they run outside any test transaction
 (django_db_blocker.unblock(), no `db` fixture) against the test database pytest-django
@@ -35,7 +36,7 @@ BUDGET_SECONDS = 1.5
 
 
 def bench_code(series: int, number: int) -> str:
-    """Series 1: clones, 2: migrated, 3: clones that fill up to NOOP_SCHOOLS."""
+    """Series 1, 2: cloned and migrated; 3: filling up to NOOP_SCHOOLS; 4: one clone after."""
     return f"{CODE_PREFIX}{series}{number:05d}"
 
 
@@ -138,23 +139,24 @@ def assert_complete(codes: list[str]) -> None:
     assert schemas.missing_school_migrations([School.schema_name_for(code) for code in codes]) == {}
 
 
-def test_provisioning_by_clone_and_by_migrations(bench_district, django_db_blocker):
+def compare_methods(district: District, clone_series: int, migrate_series: int) -> list[str]:
+    """Provision SCHOOLS_PER_METHOD schools by each method; the report lines."""
+    count = SCHOOLS_PER_METHOD
     clone_seconds: list[float] = []
     migrate_seconds: list[float] = []
     clone_parts: dict[str, float] = defaultdict(float)
     migrate_parts: dict[str, float] = defaultdict(float)
-    with django_db_blocker.unblock():
-        # Interleaved, so both methods see the same number of schemas in the catalog.
-        for number in range(1, SCHOOLS_PER_METHOD + 1):
-            clone_seconds.append(provision(bench_district, bench_code(1, number), "clone", clone_parts))
-            migrate_seconds.append(provision(bench_district, bench_code(2, number), "migrate", migrate_parts))
-        assert_complete(
-            [bench_code(series, n) for series in (1, 2) for n in range(1, SCHOOLS_PER_METHOD + 1)]
+    connection.set_schema_to_public()
+    schools_before = School.objects.count()
+    # Interleaved, so both methods see the same number of schemas in the catalog.
+    for number in range(1, count + 1):
+        clone_seconds.append(provision(district, bench_code(clone_series, number), "clone", clone_parts))
+        migrate_seconds.append(
+            provision(district, bench_code(migrate_series, number), "migrate", migrate_parts)
         )
-
-    count = SCHOOLS_PER_METHOD
-    clone_mean = statistics.mean(clone_seconds)
-    migrate_mean = statistics.mean(migrate_seconds)
+    assert_complete(
+        [bench_code(series, n) for series in (clone_series, migrate_series) for n in range(1, count + 1)]
+    )
 
     def per_school(seconds: float) -> str:
         return f"{seconds / count:.3f} s/school"
@@ -165,37 +167,94 @@ def test_provisioning_by_clone_and_by_migrations(bench_district, django_db_block
     migrate_rest = (
         migrate_parts["total"] - migrate_parts["migrate_schemas"] - migrate_parts["completeness check"]
     )
+    clone_mean = statistics.mean(clone_seconds)
+    migrate_mean = statistics.mean(migrate_seconds)
     goal = "met" if clone_mean < BUDGET_SECONDS else "NOT met"
-    print(
-        "\n"
-        f"=== school provisioning, {count} schools by each method (interleaved) ===\n"
-        f"provision by clone:   {clone_mean:.3f} s/school ({count} schools; {spread(clone_seconds)})\n"
-        f"    template check (ensure_template_schema)     {per_school(clone_parts['template check'])}\n"
-        f"    clone_schema() plpgsql (re)created          {per_school(clone_parts['clone_schema function DDL'])}\n"
-        f"    SELECT clone_schema(template, new)          {per_school(clone_sql)}\n"
-        f"    constraint names restored                   {per_school(constraint_names)}\n"
-        f"    validation, rows, audit, commit             {per_school(clone_rest)}\n"
-        f"provision by migrate: {migrate_mean:.3f} s/school ({count} schools; {spread(migrate_seconds)})\n"
-        f"    migrate_schemas for the school              {per_school(migrate_parts['migrate_schemas'])}\n"
-        f"    completeness check                          {per_school(migrate_parts['completeness check'])}\n"
-        f"    validation, rows, CREATE SCHEMA, audit      {per_school(migrate_rest)}\n"
-        f"ratio migrate/clone: {migrate_mean / clone_mean:.1f}x\n"
-        f"goal < {BUDGET_SECONDS} s per school (by clone): {goal} ({clone_mean:.3f} s)\n",
-        flush=True,
+    return [
+        f"=== school provisioning, {count} schools by each method (interleaved), "
+        f"{schools_before} schools before ===",
+        f"provision by clone:   {clone_mean:.3f} s/school ({count} schools; {spread(clone_seconds)})",
+        f"    template check (ensure_template_schema)     {per_school(clone_parts['template check'])}",
+        f"    clone_schema() plpgsql (re)created          {per_school(clone_parts['clone_schema function DDL'])}",
+        f"    SELECT clone_schema(template, new)          {per_school(clone_sql)}",
+        f"    constraint names restored                   {per_school(constraint_names)}",
+        f"    validation, rows, audit, commit             {per_school(clone_rest)}",
+        f"provision by migrate: {migrate_mean:.3f} s/school ({count} schools; {spread(migrate_seconds)})",
+        f"    migrate_schemas for the school              {per_school(migrate_parts['migrate_schemas'])}",
+        f"    completeness check                          {per_school(migrate_parts['completeness check'])}",
+        f"    validation, rows, CREATE SCHEMA, audit      {per_school(migrate_rest)}",
+        f"ratio migrate/clone: {migrate_mean / clone_mean:.1f}x",
+        f"goal < {BUDGET_SECONDS} s per school (by clone): {goal} ({clone_mean:.3f} s)",
+    ]
+
+
+def report(lines: list[str]) -> None:
+    print("\n" + "\n".join(lines) + "\n", flush=True)
+
+
+def test_provisioning_by_clone_and_by_migrations(bench_district, django_db_blocker):
+    with django_db_blocker.unblock():
+        report(compare_methods(bench_district, clone_series=1, migrate_series=2))
+
+
+def fill_up_to(district: District, total: int) -> list[str]:
+    """Provision schools until there are `total`, each by the faster method; the report lines.
+
+    Cloning slows down as schools are added (the clone reads catalogs that grow with every
+    schema) while migrating does not, so filling by clone alone can take hours: clone while
+    a clone (median of the last three) is faster than migrating one school, then migrate.
+    """
+    connection.set_schema_to_public()
+    schools_before = School.objects.count()
+    codes = [bench_code(3, number) for number in range(1, max(0, total - schools_before) + 1)]
+    if not codes:
+        return [f"=== {schools_before} schools already, nothing to fill ==="]
+    started = time.perf_counter()
+    migrate_reference = provision(district, codes[0], "migrate", defaultdict(float))
+    clone_seconds: list[tuple[int, float]] = []  # (schools already there, seconds)
+    migrate_seconds = [migrate_reference]
+    crossover = None
+    for schools, code in enumerate(codes[1:], start=schools_before + 1):
+        if crossover is None:
+            clone_seconds.append((schools, provision(district, code, "clone", defaultdict(float))))
+            recent = [seconds for _, seconds in clone_seconds[-3:]]
+            if len(recent) == 3 and statistics.median(recent) > migrate_reference:
+                crossover = schools
+        else:
+            migrate_seconds.append(provision(district, code, "migrate", defaultdict(float)))
+        if (schools + 1) % 20 == 0:
+            print(f"  filling: {schools + 1} schools after {time.perf_counter() - started:.0f} s", flush=True)
+    assert_complete(codes)
+
+    by_ten: dict[int, list[float]] = defaultdict(list)
+    for schools, seconds in clone_seconds:
+        by_ten[schools // 10 * 10].append(seconds)
+    curve = ", ".join(
+        f"{low}-{low + 9}: {statistics.mean(seconds):.2f} s" for low, seconds in sorted(by_ten.items())
     )
+    lines = [
+        f"=== filling from {schools_before} up to {total} schools, each by the faster method ===",
+        f"provision by migrate at {schools_before} schools: {migrate_reference:.3f} s (the reference)",
+        f"provision by clone, by schools already there: {curve or 'none'}",
+        f"clone slower than migrate (median of 3) from {crossover} schools on"
+        if crossover
+        else f"clone stayed faster than migrate up to {total} schools",
+        f"filled {len(codes)} schools in {time.perf_counter() - started:.0f} s: {len(clone_seconds)} by clone, "
+        f"{len(migrate_seconds)} by migrate ({spread(migrate_seconds)})",
+    ]
+    if len(migrate_seconds) > SCHOOLS_PER_METHOD:
+        last = migrate_seconds[-SCHOOLS_PER_METHOD:]
+        lines.append(
+            f"provision by migrate, last {len(last)} (up to {total} schools): {statistics.mean(last):.3f} s/school"
+        )
+    return lines
 
 
 def test_noop_migrate_schemas_over_200_schools(bench_district, django_db_blocker):
-    fill_seconds: list[float] = []
-    parts: dict[str, float] = defaultdict(float)
     with django_db_blocker.unblock():
-        connection.set_schema_to_public()
-        to_fill = max(0, NOOP_SCHOOLS - School.objects.count())
-        fill_codes = [bench_code(3, number) for number in range(1, to_fill + 1)]
-        for code in fill_codes:
-            fill_seconds.append(provision(bench_district, code, "clone", parts))
-        assert_complete(fill_codes)
+        report(fill_up_to(bench_district, NOOP_SCHOOLS))
 
+        connection.set_schema_to_public()
         schema_names = list(School.objects.values_list("schema_name", flat=True))
         assert len(schema_names) >= NOOP_SCHOOLS
         applied_before = schemas.applied_school_migrations(schema_names)
@@ -210,17 +269,19 @@ def test_noop_migrate_schemas_over_200_schools(bench_district, django_db_blocker
         assert schemas.applied_school_migrations(schema_names) == applied_before
         assert schemas.missing_school_migrations(schema_names) == {}
 
+        # One more school by clone, to say what cloning costs with this many schools.
+        clone_parts: dict[str, float] = defaultdict(float)
+        clone_seconds = provision(bench_district, bench_code(4, 1), "clone", clone_parts)
+        assert_complete([bench_code(4, 1)])
+
     schools = len(schema_names)
-    lines = [f"\n=== no-op migrate_schemas over {schools} schools ==="]
-    if fill_seconds:
-        last = fill_seconds[-SCHOOLS_PER_METHOD:]
-        lines.append(
-            f"provision by clone while filling up to {schools} schools: "
-            f"{statistics.mean(fill_seconds):.3f} s/school ({len(fill_seconds)} schools; {spread(fill_seconds)}); "
-            f"last {len(last)}: {statistics.mean(last):.3f} s/school"
-        )
-    lines.append(
-        f"no-op migrate_schemas over {schools} schools: {noop_seconds:.1f} s "
-        f"({noop_seconds / schools:.3f} s/school)"
+    clone_sql = clone_parts["CloneSchema.clone_schema"] - clone_parts["clone_schema function DDL"]
+    report(
+        [
+            f"=== no-op migrate_schemas over {schools} schools ===",
+            f"no-op migrate_schemas over {schools} schools: {noop_seconds:.1f} s "
+            f"({noop_seconds / schools:.3f} s/school)",
+            f"provision by clone at {schools} schools: {clone_seconds:.3f} s (1 school; "
+            f"SELECT clone_schema {clone_sql:.3f} s)",
+        ]
     )
-    print("\n".join(lines) + "\n", flush=True)

@@ -7,8 +7,9 @@ remembering; one missing from tests/isolation/routes.py fails the test.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -18,10 +19,12 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from eduplatform.accounts.api_keys import create_api_key
+from eduplatform.accounts.models import ApiKey, Membership, User
 from eduplatform.accounts.roles import Role
 from eduplatform.organisation.models import Department
 from tenants.models import School
 from tenants.routing import school_reverse
+from tests.assets.isolation import make_assets_records
 from tests.isolation.routes import DISTRICT, OPERATOR, PUBLIC, PUBLIC_ROUTES, SCHOOL, SCHOOL_ROUTES, Route
 from tests.world import make_user
 
@@ -70,6 +73,32 @@ class Context:
     school: School
     marker: str
     department: Department
+    # School A's own people and keys, named with the marker so that a page showing them leaks it.
+    person: User | None = None
+    membership: Membership | None = None
+    school_api_key: ApiKey | None = None
+    district_api_key: ApiKey | None = None
+    import_token: str = "no-such-import"
+    # Safety (issue 5): school A's district template, and school A's inspection and hazard.
+    template: Any = None
+    template_item: Any = None
+    inspection: Any = None
+    inspection_photo: Any = None
+    hazard: Any = None
+    hazard_photo: Any = None
+    # Buildings, the visitor log, drills and plans of school A.
+    building: Any = None
+    building_assessment: Any = None
+    visitor: Any = None
+    drill_photo: Any = None
+    plan: Any = None
+    agreement: Any = None
+    # Assets (issue 4): ids of school A's card, stocktake, list... (tests/assets/isolation.py).
+    assets: dict = field(default_factory=dict)
+
+    @property
+    def membership_kwargs(self) -> dict:
+        return {"user_id": self.person.pk, "membership_id": self.membership.pk}
 
 
 @dataclass
@@ -79,12 +108,101 @@ class Outsider:
     is_api_key: bool = False
 
 
+def make_safety_records(school, marker: str) -> dict:
+    """A template of A's district and an inspection, photo, hazard and escalation of A's, named by the marker."""
+    from eduplatform.checklists.actions import add_item, create_template, escalate, publish_version
+    from eduplatform.safety.models import Hazard, HazardPhoto, Inspection, InspectionItem, InspectionPhoto
+
+    template = create_template(
+        district=school.district, actor=None, name=marker, category="daily_patrol", frequency="school_day"
+    )
+    version = template.versions.get()
+    item = add_item(version=version, text=marker, kind="pass_fail", actor=None)
+    publish_version(version=version, actor=None)
+    template.refresh_from_db()
+    with schema_context(school.schema_name):
+        inspection = Inspection.objects.create(
+            template_id=template.pk, template_version_id=version.pk, title=marker, category="daily_patrol",
+            frequency="school_day", location=marker, inspector_id=make_user(Role.SAFETY_OFFICER, school=school).pk,
+        )  # fmt: skip
+        inspection_item = InspectionItem.objects.create(inspection=inspection, position=1, text=marker)
+        inspection_photo = InspectionPhoto.objects.create(item=inspection_item, image="isolation/none.jpg")
+        hazard = Hazard.objects.create(
+            number=marker[:30], source="report", category="other", severity="minor", location=marker,
+            description=marker, reported_on=timezone.localdate(), deadline=timezone.localdate(),
+        )  # fmt: skip
+        hazard_photo = HazardPhoto.objects.create(hazard=hazard, kind="found", image="isolation/none.jpg")
+        campus = make_campus_records(marker)
+    escalate(school=school, hazard=hazard, reason="critical")
+    return {
+        "template": template, "template_item": item, "inspection": inspection,
+        "inspection_photo": inspection_photo, "hazard": hazard, "hazard_photo": hazard_photo, **campus,
+    }  # fmt: skip
+
+
+def make_campus_records(marker: str) -> dict:
+    """A building with an assessment, a visitor, a drill photo and a plan, in the current schema."""
+    from eduplatform.safety.models import (
+        Agreement,
+        Building,
+        BuildingAssessment,
+        Drill,
+        DrillPhoto,
+        EmergencyPlan,
+        Visitor,
+    )
+
+    today = timezone.localdate()
+    building = Building.objects.create(name=marker, built_year=2000, structure="frame", floors=3, area=100)
+    assessment = BuildingAssessment.objects.create(
+        building=building, grade="A", assessed_on=today, assessor=marker, report="isolation/none.pdf"
+    )
+    visitor = Visitor.objects.create(
+        name=marker, id_number="11010519491231002X", id_number_last4="002X", phone="13800138000",
+        purpose=marker, host=marker, entered_at=timezone.now(),
+    )  # fmt: skip
+    drill = Drill.objects.create(kind="fire", title=marker, held_on=today, students=1, staff=1)
+    drill_photo = DrillPhoto.objects.create(drill=drill, image="isolation/none.jpg")
+    plan = EmergencyPlan.objects.create(
+        kind="fire",
+        title=marker,
+        version="1",
+        approver=marker,
+        reviewed_on=today,
+        document="isolation/none.pdf",
+    )
+    agreement = Agreement.objects.create(
+        year=today.year, party="contractor", party_name=marker, method="scan", scan="isolation/none.pdf",
+        signed_at=timezone.now(),
+    )  # fmt: skip
+    return {"building": building, "building_assessment": assessment, "visitor": visitor,
+            "drill_photo": drill_photo, "plan": plan, "agreement": agreement}  # fmt: skip
+
+
 @pytest.fixture
 def context(school_a) -> Context:
     marker = f"ISOLATION-{uuid.uuid4().hex[:10]}"
     with schema_context(school_a.schema_name):
         department = Department.objects.create(name=marker)
-    return Context(school=school_a, marker=marker, department=department)
+    person = make_user(Role.STAFF, school=school_a, name=marker)
+    in_a_year = timezone.now() + timedelta(days=365)
+    school_key, _secret = create_api_key(name=marker, actor=None, school=school_a, expires_at=in_a_year)
+    district_key, _secret = create_api_key(
+        name=marker, actor=None, district=school_a.district, expires_at=in_a_year
+    )
+    safety_records = make_safety_records(school_a, marker)
+    return Context(
+        **safety_records,
+        assets=make_assets_records(school_a, marker),
+        school=school_a,
+        marker=marker,
+        department=department,
+        person=person,
+        membership=person.memberships.get(),
+        school_api_key=school_key,
+        district_api_key=district_key,
+        import_token=uuid.uuid4().hex,
+    )
 
 
 @pytest.fixture

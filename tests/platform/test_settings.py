@@ -86,6 +86,7 @@ def test_deploy_check_passes_with_production_settings():
         DEBUG="0",
         SECRET_KEY="x7$Kq!2pL9#vR4@mZ8^tW1&yN6*bH3(cF5)gJ0-dS" * 2,
         ALLOWED_HOSTS="edu.example.gov.cn",
+        FIELD_ENCRYPTION_KEY="q1T0Yb2mC3H9yXlZg8d0cU6vYf7pP5nW3sJ4kR2aL1E=",
     )
     assert result.returncode == 0, result.stdout + result.stderr
 

@@ -1,0 +1,44 @@
+"""Straight-line depreciation, as the government accounting standard (政府会计准则第 3 号) has it.
+
+Depreciation is by month; an asset acquired in a month is depreciated from that month
+on (当月增加，当月开始计提); there is no residual value, so a fully depreciated asset
+is worth nothing on the books; a life of 0 means the asset is not depreciated (land,
+cultural relics, books and archives, and low-value durables, which are expensed).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+CENT = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class Depreciation:
+    months: int  # months depreciated so far
+    accumulated: Decimal
+    net_value: Decimal
+
+
+def months_depreciated(acquisition_date: date, as_of: date, life_months: int) -> int:
+    if life_months <= 0 or as_of < acquisition_date:
+        return 0
+    months = (as_of.year - acquisition_date.year) * 12 + (as_of.month - acquisition_date.month) + 1
+    return min(months, life_months)
+
+
+def depreciation_as_of(
+    *, original_value: Decimal, acquisition_date: date, useful_life_years: int, as_of: date
+) -> Depreciation:
+    life_months = useful_life_years * 12
+    months = months_depreciated(acquisition_date, as_of, life_months)
+    if months == 0:
+        return Depreciation(0, Decimal("0.00"), original_value.quantize(CENT))
+    if months >= life_months:
+        accumulated = original_value
+    else:
+        accumulated = (original_value * months / life_months).quantize(CENT, rounding=ROUND_HALF_UP)
+    accumulated = accumulated.quantize(CENT)
+    return Depreciation(months, accumulated, (original_value - accumulated).quantize(CENT))
