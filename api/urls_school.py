@@ -22,7 +22,9 @@ router.register("assets/movements", assets.MovementViewSet, basename="asset-move
 router.register("assets/damage-reports", assets.DamageReportViewSet, basename="asset-damage-report")
 router.register("assets/disposal-requests", assets.DisposalRequestViewSet, basename="asset-disposal-request")
 router.register("assets/consumables", assets.ConsumableViewSet, basename="asset-consumable")
-router.register("assets/consumable-movements", assets.ConsumableMovementViewSet, basename="asset-consumable-movement")
+router.register(
+    "assets/consumable-movements", assets.ConsumableMovementViewSet, basename="asset-consumable-movement"
+)
 router.register("assets/stocktakes", assets.StocktakeViewSet, basename="asset-stocktake")
 router.register("assets/locations", assets.LocationViewSet, basename="asset-location")
 router.register("assets/classes", assets.SchoolClassViewSet, basename="asset-class")

@@ -46,7 +46,9 @@ NAVIGATION: list[NavItem] = [
     NavItem(_("安全责任书"), "frontend:safety:agreements", Capability.SCHOOL_VIEW, SCHOOL, "checklist"),
     NavItem(_("校产"), "frontend:assets:ledger", Capability.ASSETS_VIEW, SCHOOL, "package"),
     NavItem(_("班级财产"), "frontend:assets:classes", Capability.ASSETS_BORROW, SCHOOL, "armchair"),
-    NavItem(_("资产分类代码"), "frontend:classification:codes", Capability.SCHOOLS_MANAGE, BUREAU, "list-check"),
+    NavItem(
+        _("资产分类代码"), "frontend:classification:codes", Capability.SCHOOLS_MANAGE, BUREAU, "list-check"
+    ),
     NavItem(_("检查模板"), "frontend:checklists:templates", Capability.TEMPLATES_MANAGE, BUREAU, "checklist"),
     NavItem(
         _("隐患督办"), "frontend:checklists:escalations", Capability.SAFETY_VIEW, BUREAU, "alert-triangle"

@@ -23,7 +23,7 @@ from eduplatform.assets.models import (
     ProcurementForm,
     StocktakeScope,
 )
-from eduplatform.assets.search import ON_BOOKS, ORDERINGS
+from eduplatform.assets.search import ON_BOOKS
 from eduplatform.organisation.access import departments_for_school
 from frontend.forms import TablerForm
 
@@ -96,12 +96,6 @@ class AssetFilterForm(TablerForm, forms.Form):
     kind = forms.ChoiceField(
         label=_("类型"), required=False, choices=[("", _("全部类型")), *AssetKind.choices[:2]]
     )
-    location = forms.ModelChoiceField(
-        queryset=None, label=_("存放地点"), required=False, empty_label=_("全部地点")
-    )
-    department = forms.ModelChoiceField(
-        queryset=None, label=_("使用部门"), required=False, empty_label=_("全部部门")
-    )
     code = forms.CharField(label=_("分类代码"), required=False, max_length=7)
     sort = forms.ChoiceField(
         label=_("排序"),
@@ -113,11 +107,8 @@ class AssetFilterForm(TablerForm, forms.Form):
         ],
     )  # fmt: skip
 
-    def __init__(self, *args, choices: Choices, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["location"].queryset = choices.locations
-        self.fields["department"].queryset = choices.departments
-        assert set(dict(self.fields["sort"].choices)) <= set(ORDERINGS)
+    # Places and departments are listed by the template itself (a school has hundreds of
+    # rooms); the query string is read by eduplatform.assets.search.AssetQuery.
 
 
 class RegisterForm(ChoicesForm):

@@ -8,6 +8,7 @@ app_name = "assets"
 
 urlpatterns = [
     path("", views.ledger, name="ledger"),
+    path("count/", views.ledger_count, name="ledger-count"),
     path("new/", views.register, name="register"),
     path("export.xlsx", views.export_ledger, name="export"),
     path("export-finance.xlsx", views.export_finance, name="export-finance"),

@@ -33,10 +33,16 @@ from eduplatform.assets.search import AssetQuery, search_assets
 from eduplatform.organisation.access import departments_for_school
 from frontend.access import page_capabilities
 from frontend.assets import forms
-from frontend.assets.pagination import CappedPaginator
+from frontend.assets.pagination import WindowPage
 
 C = Capability
 PER_PAGE = 50
+HISTORY_SHOWN = 30
+LEDGER_COLUMNS = (
+    "number", "name", "quantity", "unit", "classification_code", "kind", "original_value", "status",
+    "custodian_name", "location__building", "location__floor", "location__room", "using_department__name",
+    "school_class__name",
+)  # fmt: skip
 LABELS_PER_SHEET = 24  # 3 × 8 on A4
 MAX_LABELS = 24 * 20
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -80,8 +86,7 @@ def _xlsx(content: bytes, filename: str) -> HttpResponse:
 
 
 def _ledger_query(request):
-    choices = forms.Choices(request)
-    form = forms.AssetFilterForm(request.GET or None, choices=choices)
+    form = forms.AssetFilterForm(request.GET or None)
     query = AssetQuery.from_params(request.GET)
     cards = search_assets(access.assets_for_user(request.user, capabilities=_caps(request)), query)
     return form, query, cards
@@ -91,8 +96,9 @@ def _ledger_query(request):
 @any_capability(C.ASSETS_VIEW)
 def ledger(request):
     form, query, cards = _ledger_query(request)
-    cards = cards.select_related("location", "using_department", "school_class")
-    page = CappedPaginator(cards, PER_PAGE).get_page(request.GET.get("page"))
+    # Only what the table shows: the search text alone is as long as the rest of the row.
+    cards = cards.select_related("location", "using_department", "school_class").only(*LEDGER_COLUMNS)
+    page = WindowPage.of(cards, request.GET.get("page"), PER_PAGE)
     context = {
         "form": form,
         "page": page,
@@ -106,6 +112,14 @@ def ledger(request):
     context["locations"] = [(place.pk, place.label) for place in locations.only("building", "floor", "room")]
     context["departments"] = list(departments_for_school().filter(is_active=True).values_list("pk", "name"))
     return render(request, "assets/ledger.html", context)
+
+
+@require_GET
+@any_capability(C.ASSETS_VIEW)
+def ledger_count(request):
+    """How many cards the ledger's filters match: asked for by the page once it is shown."""
+    _form, _query, cards = _ledger_query(request)
+    return render(request, "assets/partials/ledger_count.html", {"count": cards.order_by().count()})
 
 
 @require_GET
@@ -137,13 +151,18 @@ def asset(request, asset_id):
     card = _asset(request, asset_id)
     caps = _caps(request)
     today = timezone.localdate()
-    history = list(access.movements_of(card).select_related("actor"))
+    # Newest first; a card with a long life shows its latest movements unless all are asked for.
+    movements = access.movements_of(card).order_by("-id")
+    show_all = request.GET.get("history") == "all"
+    history = list(movements if show_all else movements[: HISTORY_SHOWN + 1])
+    has_more = not show_all and len(history) > HISTORY_SHOWN
     return render(
         request,
         "assets/asset.html",
         {
             "asset": card,
-            "history": history,
+            "history": history[:HISTORY_SHOWN] if has_more else history,
+            "has_more_history": has_more,
             "depreciation": card.depreciation(today),
             "missing": missing_finance_fields(card),
             "attachments": list(card.attachments.all()),

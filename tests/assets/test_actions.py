@@ -523,3 +523,22 @@ def test_updating_details_is_audited_and_a_value_correction_is_a_movement(projec
     with pytest.raises(ValidationError) as raised:
         actions.update_asset_details(projector, changes={"status": "disposed"}, actor=people.keeper)
     assert refusal_code(raised) == "not_editable"
+
+
+def test_a_costly_disposal_goes_up_to_the_bureau(register, people, in_school, world):
+    bureau_admin = make_user(Role.BUREAU_ADMIN, district=world.district)
+    recorder = register(name="录播教室设备", unit_price=Decimal("180000"))
+    request = actions.request_disposal(recorder, method="scrap", reason="设备淘汰", actor=people.keeper)
+    assert request.steps == ["logistics_director", "principal", "bureau_admin"]
+    actions.approve_disposal(request, actor=people.director)
+    actions.approve_disposal(request, actor=people.principal)
+    with pytest.raises(PermissionDenied):
+        actions.approve_disposal(request, actor=people.director)  # the bureau's step, not the school's
+    actions.approve_disposal(request, note="同意报废", actor=bureau_admin)
+    recorder.refresh_from_db()
+    assert recorder.status == AssetStatus.DISPOSED
+    assert [approval.role for approval in request.approvals.order_by("step")] == [
+        "logistics_director",
+        "principal",
+        "bureau_admin",
+    ]

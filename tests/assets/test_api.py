@@ -254,3 +254,22 @@ def test_list_endpoints_cost_a_fixed_number_of_queries(
             assert keeper_client.get(url(in_school, path)).status_code == 200, path
         performed[path] = len(queries)
     assert performed == expected
+
+
+def test_a_government_system_syncs_cards_with_its_key(projector, in_school, client_for):
+    from datetime import timedelta as delta
+
+    from eduplatform.accounts.api_keys import create_api_key
+
+    _key, secret = create_api_key(
+        name="资产系统", actor=None, school=in_school, expires_at=timezone.now() + delta(days=30)
+    )
+    machine = client_for(HTTP_AUTHORIZATION=f"Api-Key {secret}")
+    rows = machine.get(url(in_school, "cards/"), {"updated_since": "2020-01-01T00:00:00+08:00"}).json()[
+        "results"
+    ]
+    assert [row["number"] for row in rows] == [projector.number]
+    refused = machine.post(
+        url(in_school, f"cards/{projector.pk}/reclaim/"), {}, content_type="application/json"
+    )
+    assert (refused.status_code, refused.json()["code"]) == (403, "api_key_read_only")

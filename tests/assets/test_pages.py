@@ -59,9 +59,10 @@ def test_the_ledger_finds_by_chinese_substring_filters_and_sorts(register, keepe
     assert "投影幕布" in body and "多媒体投影仪" not in body
     body = keeper.get(page(in_school), {"sort": "-value"}).content.decode()
     assert body.index("笔记本电脑") < body.index("多媒体投影仪") < body.index("投影幕布")
-    # htmx asks for the table alone.
+    # htmx asks for the table alone, and then for the count.
     fragment = keeper.get(page(in_school), {"q": "电脑"}, HTTP_HX_REQUEST="true").content.decode()
     assert "<html" not in fragment and "笔记本电脑" in fragment
+    assert keeper.get(page(in_school, "count/"), {"q": "投影"}).content.decode().strip() == "共 2 项资产"
 
 
 def test_the_ledger_page_costs_the_same_for_three_cards_or_sixty(register, keeper, in_school, people):
@@ -74,6 +75,12 @@ def test_the_ledger_page_costs_the_same_for_three_cards_or_sixty(register, keepe
             actions.issue_asset(card, custodian=people.teacher, actor=people.keeper)
     many = queries_for(keeper, page(in_school))
     assert few == many == 18
+    # Pages of 50 without a count: 51 rows are read to know there is a next page.
+    first = keeper.get(page(in_school)).content.decode()
+    assert first.count('data-testid="ledger-row"') == 50 and 'rel="next"' in first
+    second = keeper.get(page(in_school), {"page": 2}).content.decode()
+    assert second.count('data-testid="ledger-row"') == 10 and 'rel="next"' not in second
+    assert keeper.get(page(in_school, "count/")).content.decode().strip() == "共 60 项资产"
 
 
 def test_other_list_pages_cost_a_fixed_number_of_queries(register, keeper, in_school, people):
@@ -115,6 +122,19 @@ def test_lend_and_get_back_a_projector_on_the_pages(projector, keeper, in_school
     keeper.post(page(in_school, f"{projector.pk}/return/"), {"condition": "good"})
     projector.refresh_from_db()
     assert projector.status == AssetStatus.IN_STOCK
+
+
+def test_the_asset_page_costs_the_same_for_a_short_or_a_long_history(projector, keeper, in_school, people):
+    url = page(in_school, f"{projector.pk}/")
+    short = queries_for(keeper, url)
+    for _ in range(20):
+        actions.borrow_asset(projector, borrower=people.teacher, due_date=date.today(), actor=people.keeper)
+        actions.return_asset(projector, actor=people.keeper)
+    assert queries_for(keeper, url) == short
+    body = keeper.get(url).content.decode()
+    assert body.count('class="list-group-item">\n          <div class="d-flex flex-wrap gap-2"><strong') <= 30
+    assert 'data-testid="all-history"' in body
+    assert keeper.get(url, {"history": "all"}).content.decode().count("入库验收") == 1
 
 
 def test_a_refusal_is_shown_beside_its_field(projector, keeper, in_school, people, places):

@@ -165,7 +165,10 @@ def test_a_purge_keeps_the_chain_verifiable_and_refuses_under_180_days(school_a,
     import time_machine
     from django.utils import timezone
 
-    with time_machine.travel(timezone.now() - timezone.timedelta(days=400)), schema_context(school_a.schema_name):
+    with (
+        time_machine.travel(timezone.now() - timezone.timedelta(days=400)),
+        schema_context(school_a.schema_name),
+    ):
         create_department(name="很久以前", actor=member_a)
     with schema_context(school_a.schema_name):
         create_department(name="最近", actor=member_a)

@@ -218,6 +218,7 @@ SCHOOL_ROUTES: dict[str, Route] = {
     "frontend:revoke-api-key": Route(SCHOOL, kwargs=lambda context: {"key_id": context.school_api_key.pk}),
     # Assets (issue 4): school A's records from tests/assets/isolation.py, by id.
     "frontend:assets:ledger": Route(SCHOOL),
+    "frontend:assets:ledger-count": Route(SCHOOL),
     "frontend:assets:register": Route(SCHOOL),
     "frontend:assets:export": Route(SCHOOL),
     "frontend:assets:export-finance": Route(SCHOOL),
