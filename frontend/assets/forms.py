@@ -14,8 +14,6 @@ from django.utils.translation import gettext_lazy as _
 from eduplatform.assets import access
 from eduplatform.assets.models import (
     AcquisitionMethod,
-    AssetKind,
-    AssetStatus,
     Condition,
     DisposalMethod,
     EndOfTermResult,
@@ -23,7 +21,6 @@ from eduplatform.assets.models import (
     ProcurementForm,
     StocktakeScope,
 )
-from eduplatform.assets.search import ON_BOOKS
 from eduplatform.organisation.access import departments_for_school
 from frontend.forms import TablerForm
 
@@ -83,32 +80,6 @@ class ChoicesForm(TablerForm, forms.Form):
         ):
             for name in names:
                 self.fields[name].queryset = queryset
-
-
-class AssetFilterForm(TablerForm, forms.Form):
-    q = forms.CharField(label=_("搜索"), required=False, max_length=100,
-                        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("编号、名称、地点、使用人、分类代码")}))  # fmt: skip
-    status = forms.ChoiceField(
-        label=_("状态"),
-        required=False,
-        choices=[("", _("全部状态")), (ON_BOOKS, _("在账（未处置）")), *AssetStatus.choices],
-    )
-    kind = forms.ChoiceField(
-        label=_("类型"), required=False, choices=[("", _("全部类型")), *AssetKind.choices[:2]]
-    )
-    code = forms.CharField(label=_("分类代码"), required=False, max_length=7)
-    sort = forms.ChoiceField(
-        label=_("排序"),
-        required=False,
-        choices=[
-            ("number", _("编号")), ("-number", _("编号（倒序）")), ("name", _("名称")), ("-acquired", _("取得日期（新在前）")),
-            ("acquired", _("取得日期（旧在前）")), ("-value", _("原值（高在前）")), ("value", _("原值（低在前）")),
-            ("-updated", _("最近变动")),
-        ],
-    )  # fmt: skip
-
-    # Places and departments are listed by the template itself (a school has hundreds of
-    # rooms); the query string is read by eduplatform.assets.search.AssetQuery.
 
 
 class RegisterForm(ChoicesForm):
