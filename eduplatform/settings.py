@@ -102,6 +102,10 @@ TENANT_SUBFOLDER_PREFIX = "s"
 # New schools are cloned from this schema, kept migrated by `ensure_school_template`.
 TENANT_BASE_SCHEMA = "school_template"
 TENANT_CREATION_FAKES_MIGRATIONS = True
+# One `SET search_path` per schema switch instead of one per cursor (half of a page's round
+# trips otherwise). Safe: django-tenants forgets the cached path on every rollback and
+# savepoint rollback, which is when PostgreSQL itself reverts a SET.
+TENANT_LIMIT_SET_CALLS = True
 ROOT_URLCONF = PUBLIC_SCHEMA_URLCONF = "eduplatform.urls"
 # Mounted under /s/<school-code>/ for each school by tenants.routing.
 SCHOOL_URLCONF = "eduplatform.school_urls"

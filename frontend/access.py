@@ -8,7 +8,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 
 from eduplatform.accounts.access import district_capabilities, school_capabilities
-from eduplatform.accounts.roles import Capability
+from eduplatform.accounts.roles import Capability, capabilities_of
 
 
 def page_capabilities(request) -> frozenset[Capability]:
@@ -16,7 +16,13 @@ def page_capabilities(request) -> frozenset[Capability]:
     cached = getattr(request, "_page_capabilities", None)
     if cached is None:
         school = getattr(request, "school", None)
-        cached = school_capabilities(request.user, school) if school else district_capabilities(request.user)
+        if school is not None and getattr(request, "school_roles", None):
+            # The membership middleware has read this person's roles here already.
+            cached = capabilities_of(request.school_roles)
+        elif school is not None:
+            cached = school_capabilities(request.user, school)
+        else:
+            cached = district_capabilities(request.user)
         request._page_capabilities = cached
     return cached
 

@@ -74,7 +74,7 @@ def test_the_ledger_page_costs_the_same_for_three_cards_or_sixty(register, keepe
         if number % 3 == 0:
             actions.issue_asset(card, custodian=people.teacher, actor=people.keeper)
     many = queries_for(keeper, page(in_school))
-    assert few == many == 18
+    assert few == many == 10
     # Pages of 50 without a count: 51 rows are read to know there is a next page.
     first = keeper.get(page(in_school)).content.decode()
     assert first.count('data-testid="ledger-row"') == 50 and 'rel="next"' in first
@@ -87,7 +87,7 @@ def test_other_list_pages_cost_a_fixed_number_of_queries(register, keeper, in_sc
     for _ in range(3):
         actions.request_disposal(register(), method="scrap", reason="旧", actor=people.keeper)
         actions.create_consumable(name=f"耗材{_}", actor=people.keeper)
-    expected = {"disposals/": 18, "consumables/": 16, "stocktakes/": 15, "locations/": 16, "classes/": 17}
+    expected = {"disposals/": 10, "consumables/": 9, "stocktakes/": 9, "locations/": 9, "classes/": 10}
     assert {path: queries_for(keeper, page(in_school, path)) for path in expected} == expected
 
 

@@ -1,6 +1,6 @@
 """Issue 2: what provisioning a school costs, by clone and by migrations, and what a no-op
 `migrate_schemas` costs over 200 schools. Budget (DESIGN.md): < 1.5 s per school.
-Cloning is measured again with 200 schools, because its cost grows with their number.
+Cloning is measured again with 200 schools, to show its cost does not grow with their number.
 
 These benchmarks commit, as production does: they run outside any test transaction
 (django_db_blocker.unblock(), no `db` fixture) against the test database pytest-django
@@ -19,7 +19,6 @@ from collections.abc import Iterator
 import pytest
 from django.core.management import call_command
 from django.db import connection, transaction
-from django_tenants.clone import CloneSchema
 
 from eduplatform.audit.models import AuditEvent
 from eduplatform.district.models import District
@@ -107,8 +106,8 @@ def timing_calls(totals: dict[str, float], targets: list[tuple[object, str, str]
 CLONE_PARTS = [
     (schemas, "ensure_template_schema", "template check"),
     (schemas, "clone_template_into", "clone_template_into"),
-    (CloneSchema, "clone_schema", "CloneSchema.clone_schema"),
-    (CloneSchema, "_create_clone_schema_function", "clone_schema function DDL"),
+    (schemas, "uncloneable_objects", "cloneability check"),
+    (schemas, "_template_definitions", "keys, indexes, triggers"),
 ]
 MIGRATE_PARTS = [
     (actions, "call_command", "migrate_schemas"),
@@ -161,8 +160,11 @@ def compare_methods(district: District, clone_series: int, migrate_series: int) 
     def per_school(seconds: float) -> str:
         return f"{seconds / count:.3f} s/school"
 
-    clone_sql = clone_parts["CloneSchema.clone_schema"] - clone_parts["clone_schema function DDL"]
-    constraint_names = clone_parts["clone_template_into"] - clone_parts["CloneSchema.clone_schema"]
+    tables_and_rows = (
+        clone_parts["clone_template_into"]
+        - clone_parts["cloneability check"]
+        - clone_parts["keys, indexes, triggers"]
+    )
     clone_rest = clone_parts["total"] - clone_parts["clone_template_into"] - clone_parts["template check"]
     migrate_rest = (
         migrate_parts["total"] - migrate_parts["migrate_schemas"] - migrate_parts["completeness check"]
@@ -175,9 +177,9 @@ def compare_methods(district: District, clone_series: int, migrate_series: int) 
         f"{schools_before} schools before ===",
         f"provision by clone:   {clone_mean:.3f} s/school ({count} schools; {spread(clone_seconds)})",
         f"    template check (ensure_template_schema)     {per_school(clone_parts['template check'])}",
-        f"    clone_schema() plpgsql (re)created          {per_school(clone_parts['clone_schema function DDL'])}",
-        f"    SELECT clone_schema(template, new)          {per_school(clone_sql)}",
-        f"    constraint names restored                   {per_school(constraint_names)}",
+        f"    cloneability check                          {per_school(clone_parts['cloneability check'])}",
+        f"    tables, rows, sequence positions            {per_school(tables_and_rows)}",
+        f"    keys, indexes, triggers                     {per_school(clone_parts['keys, indexes, triggers'])}",
         f"    validation, rows, audit, commit             {per_school(clone_rest)}",
         f"provision by migrate: {migrate_mean:.3f} s/school ({count} schools; {spread(migrate_seconds)})",
         f"    migrate_schemas for the school              {per_school(migrate_parts['migrate_schemas'])}",
@@ -200,9 +202,10 @@ def test_provisioning_by_clone_and_by_migrations(bench_district, django_db_block
 def fill_up_to(district: District, total: int) -> list[str]:
     """Provision schools until there are `total`, each by the faster method; the report lines.
 
-    Cloning slows down as schools are added (the clone reads catalogs that grow with every
-    schema) while migrating does not, so filling by clone alone can take hours: clone while
-    a clone (median of the last three) is faster than migrating one school, then migrate.
+    The report shows the clone's cost by the number of schools already there: it must not
+    grow (django-tenants' clone_schema, used until 2026-11, grew from 0.9 s to 4.5 s per
+    school by 80 schools). Should a clone ever become slower than migrating one school
+    (median of the last three), the rest are migrated and the crossover is reported.
     """
     connection.set_schema_to_public()
     schools_before = School.objects.count()
@@ -275,13 +278,12 @@ def test_noop_migrate_schemas_over_200_schools(bench_district, django_db_blocker
         assert_complete([bench_code(4, 1)])
 
     schools = len(schema_names)
-    clone_sql = clone_parts["CloneSchema.clone_schema"] - clone_parts["clone_schema function DDL"]
     report(
         [
             f"=== no-op migrate_schemas over {schools} schools ===",
             f"no-op migrate_schemas over {schools} schools: {noop_seconds:.1f} s "
             f"({noop_seconds / schools:.3f} s/school)",
             f"provision by clone at {schools} schools: {clone_seconds:.3f} s (1 school; "
-            f"SELECT clone_schema {clone_sql:.3f} s)",
+            f"clone_template_into {clone_parts['clone_template_into']:.3f} s)",
         ]
     )

@@ -139,7 +139,7 @@ def test_the_hazard_list_filters_and_pins_its_queries(
     url = api(school_a, "safety-hazard-list") + "?severity=major&overdue=1"
     client.get(url)  # warm the session and the membership lookups
     # session, user, school routing, capabilities, the page and its photos: the same for any page size
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(7):
         response = client.get(url)
     assert response.status_code == 200
     assert len(response.json()["results"]) == 2 and all(

@@ -9,7 +9,7 @@ from eduplatform.audit.models import AuditEvent
 from eduplatform.organisation.models import Department
 from tenants.actions import ProvisioningError, SchoolDetails, archive_school, provision_school
 from tenants.models import Domain, School, SchoolKind, SchoolStatus
-from tenants.schemas import missing_school_migrations
+from tenants.schemas import missing_school_migrations, template_schema_name
 
 
 def schema_signature(schema: str) -> dict[str, list[tuple]]:
@@ -34,11 +34,22 @@ def schema_signature(schema: str) -> dict[str, list[tuple]]:
             "FROM pg_constraint con JOIN pg_class rel ON rel.oid = con.conrelid "
             "JOIN pg_namespace ns ON ns.oid = rel.relnamespace WHERE ns.nspname = %s"
         ),
+        # Identity sequences are not in information_schema.sequences.
         "sequences": rows(
-            "SELECT sequence_name, data_type, start_value, increment, maximum_value "
-            "FROM information_schema.sequences WHERE sequence_schema = %s"
+            "SELECT sequencename, data_type, start_value, increment_by, max_value, cycle "
+            "FROM pg_sequences WHERE schemaname = %s"
+        ),
+        "triggers": rows(
+            "SELECT tgname, pg_get_triggerdef(t.oid) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+            "WHERE c.relnamespace = %s::regnamespace AND NOT t.tgisinternal"
         ),
     }
+
+
+def sequence_positions(schema: str) -> dict[str, int | None]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT sequencename, last_value FROM pg_sequences WHERE schemaname = %s", [schema])
+        return dict(cursor.fetchall())
 
 
 def test_a_cloned_school_has_exactly_the_structure_of_a_migrated_one(world):
@@ -54,8 +65,11 @@ def test_a_cloned_school_has_exactly_the_structure_of_a_migrated_one(world):
     )
     cloned_signature = schema_signature(cloned.schema_name)
     assert cloned_signature["tables"], "the clone has tables"
-    assert cloned_signature["sequences"] or cloned_signature["columns"]
+    assert cloned_signature["sequences"] and cloned_signature["triggers"]
     assert cloned_signature == schema_signature(migrated.schema_name)
+    # The template's rows came along, and new rows carry on numbering after them.
+    assert sequence_positions(cloned.schema_name) == sequence_positions(template_schema_name())
+    assert any(sequence_positions(cloned.schema_name).values())
     assert missing_school_migrations([cloned.schema_name, migrated.schema_name]) == {}
     for school in (cloned, migrated):
         with schema_context(school.schema_name):
@@ -122,14 +136,13 @@ def test_create_school_command_provisions_a_school(world, capsys):
 
 
 def test_a_failed_clone_leaves_no_row_no_domain_and_no_schema(world, monkeypatch):
-    from django_tenants.clone import CloneSchema
+    from tenants import schemas
 
-    def broken_clone(self, base, new, mode="DATA", set_connection=True):
-        with connection.cursor() as cursor:
-            cursor.execute(f'CREATE SCHEMA "{new}"')
+    def broken_positions(cursor, source, target):
+        # By now the schema, its tables, rows, keys and indexes exist.
         raise RuntimeError("disk full while cloning")
 
-    monkeypatch.setattr(CloneSchema, "clone_schema", broken_clone)
+    monkeypatch.setattr(schemas, "_copy_sequence_positions", broken_positions)
     with pytest.raises(RuntimeError):
         provision_school(
             district_code=world.district.code,
