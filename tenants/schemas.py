@@ -7,6 +7,7 @@ Whether a schema is complete is read from its own django_migrations table.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import lru_cache
 
 from django.conf import settings
@@ -108,20 +109,59 @@ def uncloneable_objects(source: str | None = None) -> list[str]:
         return [row[0] for row in cursor.fetchall()]
 
 
+@dataclass(frozen=True)
+class ClonePlan:
+    """What a clone executes, read once from the template's catalog and reused.
+
+    Statements name the new schema by PLACEHOLDER. The plan stands as long as the
+    template's migration records do: migrations are the only thing that change it.
+    """
+
+    state: tuple
+    uncloneable: tuple[str, ...]
+    tables: tuple[tuple[str, tuple[str, ...]], ...]
+    definitions: tuple[str, ...]
+    # (table, column, sequence type, the template sequence's last value or None)
+    sequences: tuple[tuple[str, str, str, int | None], ...]
+
+
+PLACEHOLDER = "clone_target_schema"
+_plans: dict[str, ClonePlan] = {}
+
+
+def clone_plan(source: str | None = None) -> ClonePlan:
+    source = source or template_schema_name()
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*), max(id) FROM {quote(source)}.django_migrations")  # noqa: S608
+        state = tuple(cursor.fetchone())
+        plan = _plans.get(source)
+        if plan is None or plan.state != state:
+            plan = ClonePlan(
+                state=state,
+                uncloneable=tuple(uncloneable_objects(source)),
+                tables=tuple((table, tuple(columns)) for table, columns in _template_tables(cursor, source)),
+                definitions=tuple(_template_definitions(cursor, source)),
+                sequences=tuple(_template_sequences(cursor, source)),
+            )
+            _plans[source] = plan
+    return plan
+
+
 def clone_template_into(schema_name: str) -> None:
     """Copy the template schema, its rows and its migration records, into a new schema.
 
-    Everything is read from the template's own catalog entries (by namespace), so the cost
-    does not grow with the number of schools. (django-tenants' clone_schema matched catalog
-    rows by table name across all schemas and slowed from 0.9 s to 4.5 s per school by 80
-    schools; it also renamed named unique constraints.) Names are kept exactly: the
-    clone == migrate test in tests/tenants compares the two structures object by object.
-    Call it inside a transaction to have all of it or nothing.
+    Everything is read from the template's own catalog entries (by namespace), once per
+    template state, so the cost does not grow with the number of schools. (django-tenants'
+    clone_schema matched catalog rows by table name across all schemas and slowed from
+    0.9 s to 4.5 s per school by 80 schools; it also renamed named unique constraints.)
+    Names are kept exactly: the clone == migrate test in tests/tenants compares the two
+    structures object by object. Call it inside a transaction to have all of it or nothing.
     """
     source = template_schema_name()
-    unsupported = uncloneable_objects(source)
-    if unsupported:
-        raise TemplateNotCloneable(", ".join(unsupported))
+    plan = clone_plan(source)
+    if plan.uncloneable:
+        raise TemplateNotCloneable(", ".join(plan.uncloneable))
     quote = connection.ops.quote_name
     target = quote(schema_name)
     with connection.cursor() as cursor:
@@ -129,7 +169,7 @@ def clone_template_into(schema_name: str) -> None:
         search_path = cursor.fetchone()[0]
         try:
             cursor.execute(f"CREATE SCHEMA {target}")
-            for table, columns in _template_tables(cursor, source):
+            for table, columns in plan.tables:
                 cursor.execute(
                     f"CREATE TABLE {target}.{quote(table)} (LIKE {quote(source)}.{quote(table)} "
                     "INCLUDING DEFAULTS INCLUDING IDENTITY INCLUDING GENERATED INCLUDING CONSTRAINTS "
@@ -141,9 +181,11 @@ def clone_template_into(schema_name: str) -> None:
                     f"INSERT INTO {target}.{quote(table)} ({column_list}) OVERRIDING SYSTEM VALUE "  # noqa: S608
                     f"SELECT {column_list} FROM {quote(source)}.{quote(table)}"
                 )
-            for statement in _template_definitions(cursor, source, schema_name):
-                cursor.execute(statement)
-            _copy_sequence_positions(cursor, source, schema_name)
+            # Unqualified names in the definitions are the new schema's tables.
+            cursor.execute("SELECT set_config('search_path', %s, false)", [target])
+            for statement in plan.definitions:
+                cursor.execute(statement.replace(f"{PLACEHOLDER}.", f"{target}."))
+            _copy_sequence_positions(cursor, plan, schema_name)
         finally:
             cursor.execute("SELECT set_config('search_path', %s, false)", [search_path])
 
@@ -165,7 +207,7 @@ def _template_tables(cursor, source: str) -> list[tuple[str, list[str]]]:
     return cursor.fetchall()
 
 
-def _template_definitions(cursor, source: str, target: str) -> list[str]:
+def _template_definitions(cursor, source: str) -> list[str]:
     """The statements that recreate the template's keys, indexes, triggers and table comments.
 
     Constraint definitions are read with the template alone on the search path, so that its
@@ -174,55 +216,59 @@ def _template_definitions(cursor, source: str, target: str) -> list[str]:
     definitions always name their table with its schema, which is swapped exactly.
     """
     quote = connection.ops.quote_name
+    cursor.execute("SHOW search_path")
+    search_path = cursor.fetchone()[0]
     cursor.execute("SELECT set_config('search_path', %s, false)", [quote(source)])
-    cursor.execute(
-        """
-        WITH ns AS (SELECT oid FROM pg_namespace WHERE nspname = %(source)s),
-        constraints AS (
-            SELECT CASE con.contype WHEN 'f' THEN 2 ELSE 1 END AS step, con.oid AS position,
-                   format('ALTER TABLE %%I.%%I ADD CONSTRAINT %%I %%s', %(target)s, c.relname, con.conname,
-                          pg_get_constraintdef(con.oid)) AS statement, '' AS original
-              FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid, ns
-             WHERE con.connamespace = ns.oid AND con.contype IN ('p', 'u', 'x', 'f')
-        ),
-        indexes AS (
-            SELECT 3, i.indexrelid,
-                   replace(pg_get_indexdef(i.indexrelid), ' ON ' || quote_ident(%(source)s) || '.'
-                           || quote_ident(c.relname) || ' USING ',
-                           ' ON ' || quote_ident(%(target)s) || '.' || quote_ident(c.relname) || ' USING '),
-                   pg_get_indexdef(i.indexrelid)
-              FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid, ns
-             WHERE c.relnamespace = ns.oid AND NOT EXISTS (
-                   SELECT 1 FROM pg_constraint con
-                    WHERE con.conindid = i.indexrelid AND con.contype IN ('p', 'u', 'x'))
-        ),
-        triggers AS (
-            SELECT 4, t.oid,
-                   replace(pg_get_triggerdef(t.oid), ' ON ' || quote_ident(%(source)s) || '.'
-                           || quote_ident(c.relname) || ' ',
-                           ' ON ' || quote_ident(%(target)s) || '.' || quote_ident(c.relname) || ' '),
-                   pg_get_triggerdef(t.oid)
-              FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid, ns
-             WHERE c.relnamespace = ns.oid AND NOT t.tgisinternal
-        ),
-        comments AS (
-            SELECT 5, c.oid,
-                   format('COMMENT ON TABLE %%I.%%I IS %%L', %(target)s, c.relname,
-                          obj_description(c.oid, 'pg_class')), ''
-              FROM pg_class c, ns
-             WHERE c.relnamespace = ns.oid AND c.relkind = 'r'
-               AND obj_description(c.oid, 'pg_class') IS NOT NULL
+    try:
+        cursor.execute(
+            """
+            WITH ns AS (SELECT oid FROM pg_namespace WHERE nspname = %(source)s),
+            constraints AS (
+                SELECT CASE con.contype WHEN 'f' THEN 2 ELSE 1 END AS step, con.oid AS position,
+                       format('ALTER TABLE %%I.%%I ADD CONSTRAINT %%I %%s', %(target)s, c.relname,
+                              con.conname, pg_get_constraintdef(con.oid)) AS statement, '' AS original
+                  FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid, ns
+                 WHERE con.connamespace = ns.oid AND con.contype IN ('p', 'u', 'x', 'f')
+            ),
+            indexes AS (
+                SELECT 3, i.indexrelid,
+                       replace(pg_get_indexdef(i.indexrelid), ' ON ' || quote_ident(%(source)s) || '.'
+                               || quote_ident(c.relname) || ' USING ',
+                               ' ON ' || quote_ident(%(target)s) || '.' || quote_ident(c.relname) || ' USING '),
+                       pg_get_indexdef(i.indexrelid)
+                  FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid, ns
+                 WHERE c.relnamespace = ns.oid AND NOT EXISTS (
+                       SELECT 1 FROM pg_constraint con
+                        WHERE con.conindid = i.indexrelid AND con.contype IN ('p', 'u', 'x'))
+            ),
+            triggers AS (
+                SELECT 4, t.oid,
+                       replace(pg_get_triggerdef(t.oid), ' ON ' || quote_ident(%(source)s) || '.'
+                               || quote_ident(c.relname) || ' ',
+                               ' ON ' || quote_ident(%(target)s) || '.' || quote_ident(c.relname) || ' '),
+                       pg_get_triggerdef(t.oid)
+                  FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid, ns
+                 WHERE c.relnamespace = ns.oid AND NOT t.tgisinternal
+            ),
+            comments AS (
+                SELECT 5, c.oid,
+                       format('COMMENT ON TABLE %%I.%%I IS %%L', %(target)s, c.relname,
+                              obj_description(c.oid, 'pg_class')), ''
+                  FROM pg_class c, ns
+                 WHERE c.relnamespace = ns.oid AND c.relkind = 'r'
+                   AND obj_description(c.oid, 'pg_class') IS NOT NULL
+            )
+            SELECT statement, original FROM (
+                SELECT * FROM constraints UNION ALL SELECT * FROM indexes
+                UNION ALL SELECT * FROM triggers UNION ALL SELECT * FROM comments
+            ) AS definitions
+            ORDER BY step, position
+            """,
+            {"source": source, "target": PLACEHOLDER},
         )
-        SELECT statement, original FROM (
-            SELECT * FROM constraints UNION ALL SELECT * FROM indexes
-            UNION ALL SELECT * FROM triggers UNION ALL SELECT * FROM comments
-        ) AS definitions
-        ORDER BY step, position
-        """,
-        {"source": source, "target": target},
-    )
-    rows = cursor.fetchall()
-    cursor.execute("SELECT set_config('search_path', %s, false)", [quote(target)])
+        rows = cursor.fetchall()
+    finally:
+        cursor.execute("SELECT set_config('search_path', %s, false)", [search_path])
     statements = []
     for statement, original in rows:
         if statement == original:
@@ -231,12 +277,8 @@ def _template_definitions(cursor, source: str, target: str) -> list[str]:
     return statements
 
 
-def _copy_sequence_positions(cursor, source: str, target: str) -> None:
-    """Give each identity sequence of the new schema the template's type and position.
-
-    CREATE TABLE ... LIKE makes identity sequences bigint whatever the template's were
-    (an integer AutoField's is integer), so the type is set back too.
-    """
+def _template_sequences(cursor, source: str) -> list[tuple[str, str, str, int | None]]:
+    """The template's identity sequences: their column, type and position."""
     cursor.execute(
         """
         WITH positions AS MATERIALIZED (
@@ -246,8 +288,7 @@ def _copy_sequence_positions(cursor, source: str, target: str) -> None:
              WHERE s.relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = %(source)s)
                AND s.relkind = 'S'
         )
-        SELECT pg_get_serial_sequence(format('%%I.%%I', %(target)s, t.relname), a.attname),
-               format_type(seq.seqtypid, NULL), p.last_value
+        SELECT t.relname, a.attname, format_type(seq.seqtypid, NULL), p.last_value
           FROM positions p
           JOIN pg_sequence seq ON seq.seqrelid = p.oid
           JOIN pg_depend d ON d.classid = 'pg_class'::regclass AND d.objid = p.oid
@@ -255,9 +296,23 @@ def _copy_sequence_positions(cursor, source: str, target: str) -> None:
           JOIN pg_class t ON t.oid = d.refobjid
           JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = d.refobjsubid
         """,
-        {"source": source, "target": target},
+        {"source": source},
     )
-    for sequence, data_type, last_value in cursor.fetchall():
+    return cursor.fetchall()
+
+
+def _copy_sequence_positions(cursor, plan: ClonePlan, target: str) -> None:
+    """Give each identity sequence of the new schema the template's type and position.
+
+    CREATE TABLE ... LIKE makes identity sequences bigint whatever the template's were
+    (an integer AutoField's is integer), so the type is set back too.
+    """
+    quote = connection.ops.quote_name
+    for table, column, data_type, last_value in plan.sequences:
+        if data_type == "bigint" and last_value is None:
+            continue
+        cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [f"{quote(target)}.{quote(table)}", column])
+        (sequence,) = cursor.fetchone()
         if data_type != "bigint":
             cursor.execute(f"ALTER SEQUENCE {sequence} AS {data_type}")
         if last_value is not None:
@@ -271,7 +326,7 @@ def template_is_current() -> bool:
 
 def template_is_cloneable() -> bool:
     """Current, and holding nothing the clone would leave out."""
-    return template_is_current() and not uncloneable_objects()
+    return template_is_current() and not clone_plan().uncloneable
 
 
 def ensure_template_schema(*, verbosity: int = 0) -> bool:

@@ -138,7 +138,7 @@ def test_create_school_command_provisions_a_school(world, capsys):
 def test_a_failed_clone_leaves_no_row_no_domain_and_no_schema(world, monkeypatch):
     from tenants import schemas
 
-    def broken_positions(cursor, source, target):
+    def broken_positions(cursor, plan, target):
         # By now the schema, its tables, rows, keys and indexes exist.
         raise RuntimeError("disk full while cloning")
 
