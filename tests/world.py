@@ -11,7 +11,6 @@ import itertools
 from dataclasses import dataclass
 
 from django.contrib.auth.hashers import make_password
-
 from django_tenants.utils import schema_exists
 
 from eduplatform.accounts.models import Membership, User
