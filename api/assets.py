@@ -126,6 +126,17 @@ def school_class(**kwargs):
 # --- Cards and movements ------------------------------------------------------------------------
 
 
+def part_quantity():
+    """How many items of a batch card to move; fewer than the card holds splits them off
+    into a card of their own (拆分), which the answer's movement names."""
+    return serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Items of a batch card to move; fewer than its quantity splits them off into a new card.",
+    )
+
+
 class AssetSerializer(serializers.ModelSerializer):
     location_label = serializers.CharField(source="location.label", default="", read_only=True)
     using_department_name = serializers.CharField(source="using_department.name", default="", read_only=True)
@@ -144,7 +155,7 @@ class AssetSerializer(serializers.ModelSerializer):
             "managing_department", "status", "location", "location_label", "using_department",
             "using_department_name", "custodian", "custodian_name", "school_class", "school_class_name",
             "borrower", "borrower_name", "borrow_due_date", "accumulated_depreciation", "net_value", "note",
-            "created_at", "updated_at",
+            "split_from", "created_at", "updated_at",
         ]  # fmt: skip
         read_only_fields = fields
 
@@ -228,6 +239,7 @@ class MovementSerializer(serializers.ModelSerializer):
 
 
 class IssueSerializer(serializers.Serializer):
+    quantity = part_quantity()
     custodian = person()
     custodian_name = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
     using_department = department()
@@ -245,6 +257,7 @@ class ReclaimSerializer(serializers.Serializer):
 
 
 class BorrowSerializer(serializers.Serializer):
+    quantity = part_quantity()
     borrower = person(required=True)
     due_date = serializers.DateField()
     occurred_on = serializers.DateField(required=False, allow_null=True, default=None)
@@ -258,6 +271,7 @@ class ReturnSerializer(ReclaimSerializer):
 class TransferSerializer(serializers.Serializer):
     """Fields left out keep their value; to_class null takes the cards out of their class."""
 
+    quantity = part_quantity()
     approver = person(required=True)
     to_department = department()
     to_location = location()
@@ -276,12 +290,14 @@ class TransferSerializer(serializers.Serializer):
 
 
 class BatchTransferSerializer(TransferSerializer):
+    quantity = None  # whole cards only
     assets = serializers.ListField(
         child=ScopedField(_assets, required=True, allow_null=False), min_length=1, max_length=500
     )
 
 
 class RepairOutSerializer(serializers.Serializer):
+    quantity = part_quantity()
     vendor = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     fault = serializers.CharField(max_length=1000)
     occurred_on = serializers.DateField(required=False, allow_null=True, default=None)
@@ -296,6 +312,7 @@ class RepairBackSerializer(serializers.Serializer):
 
 
 class DamageSerializer(serializers.Serializer):
+    quantity = part_quantity()
     description = serializers.CharField(max_length=1000)
     responsible_name = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
     responsible = person()
@@ -318,6 +335,7 @@ class DamageReportSerializer(serializers.ModelSerializer):
 class DisposalRequestInputSerializer(serializers.Serializer):
     method = serializers.ChoiceField(DisposalMethod.choices)
     reason = serializers.CharField(max_length=2000)
+    quantity = part_quantity()
 
 
 class DisposalApprovalSerializer(serializers.Serializer):
@@ -336,9 +354,20 @@ class DisposalRequestSerializer(serializers.ModelSerializer):
         model = DisposalRequest
         fields = [
             "id", "asset", "asset_number", "method", "reason", "value", "steps", "status", "approvals",
-            "requested_by", "decided_at", "created_at", "updated_at",
+            "requested_by", "decided_at", "counterparty", "disposed_on", "proceeds", "document_number",
+            "is_remitted", "outcome_recorded_at", "created_at", "updated_at",
         ]  # fmt: skip
         read_only_fields = fields
+
+
+class OutcomeSerializer(serializers.Serializer):
+    """处置结果 of an approved disposal; proceeds 0 where nothing was paid."""
+
+    disposed_on = serializers.DateField(allow_null=True)
+    proceeds = serializers.DecimalField(**MONEY, allow_null=True)
+    counterparty = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    document_number = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
+    is_remitted = serializers.BooleanField(default=False)
 
 
 class DecisionSerializer(serializers.Serializer):
@@ -541,7 +570,7 @@ class DisposalRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, S
     queryset = DisposalRequest.objects.none()
     serializer_class = DisposalRequestSerializer
     read_capability = C.ASSETS_VIEW
-    action_capabilities = {"approve": C.ASSETS_VIEW, "reject": C.ASSETS_VIEW}
+    action_capabilities = {"approve": C.ASSETS_VIEW, "reject": C.ASSETS_VIEW, "outcome": C.ASSETS_MANAGE}
 
     def get_queryset(self):
         return (
@@ -574,6 +603,17 @@ class DisposalRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, S
             self.get_object(), note=serializer.validated_data["note"], actor=request.user
         )
         return Response(DisposalRequestSerializer(decided).data)
+
+    @extend_schema(request=OutcomeSerializer, responses=DisposalRequestSerializer)
+    @action(detail=True, methods=["post"])
+    def outcome(self, request, pk=None):
+        """Record (or correct) what came of an approved sale, transfer out, donation or scrapping."""
+        serializer = OutcomeSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        recorded = assets.record_disposal_outcome(
+            self.get_object(), actor=request.user, **serializer.validated_data
+        )
+        return Response(DisposalRequestSerializer(recorded).data)
 
 
 # --- Consumables ----------------------------------------------------------------------------------

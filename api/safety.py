@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from api.base import UPDATED_SINCE, SchoolViewSet
-from eduplatform.accounts.access import school_roles
-from eduplatform.accounts.roles import DISTRICT_ROLES, Capability
+from eduplatform.accounts.roles import Capability
 from eduplatform.checklists.access import template_for_school, templates_for_school
 from eduplatform.checklists.models import ChecklistTemplate, TemplateItem
 from eduplatform.checklists.refusals import refusal
@@ -25,11 +25,11 @@ from eduplatform.safety import actions as safety
 from eduplatform.safety.models import (
     Hazard,
     HazardPhoto,
-    HazardSource,
     Inspection,
     InspectionItem,
     InspectionPhoto,
 )
+from eduplatform.safety.people import staff_member
 from eduplatform.safety.photos import clean_photo, clean_signature
 
 C = Capability
@@ -212,7 +212,7 @@ class InspectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, School
             request.user, self.capabilities(), inspection, data.validated_data["item"]
         )
         if "photo" not in request.FILES:
-            raise refusal("photo", "请选择照片。", "required")
+            raise refusal("photo", _("请选择照片。"), "required")
         safety.add_inspection_photo(item=item, image=clean_photo(request.FILES["photo"]), actor=request.user)
         return self._detail(inspection, status.HTTP_201_CREATED)
 
@@ -286,17 +286,6 @@ class AssignSerializer(serializers.Serializer):
     deadline = serializers.DateField(required=False, allow_null=True)
 
 
-def _school_person(school, user_id, field: str):
-    from eduplatform.safety.people import school_staff
-
-    if user_id is None:
-        return None
-    person = school_staff(school).filter(pk=user_id).first()
-    if person is None:
-        raise refusal(field, "请选择本校的教职工。", "invalid_person")
-    return person
-
-
 @extend_schema_view(list=extend_schema(parameters=[UPDATED_SINCE]))
 class HazardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, SchoolViewSet):
     """The hazard register. Filters: status, severity, category, overdue=1."""
@@ -338,16 +327,14 @@ class HazardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, SchoolView
         data.is_valid(raise_exception=True)
         values = data.validated_data
         school = request._request.school
-        is_bureau = bool(school_roles(request.user, school) & DISTRICT_ROLES)
         hazard = safety.report_hazard(
             category=values["category"],
             severity=values["severity"],
             location=values["location"],
             description=values["description"],
             deadline=values.get("deadline"),
-            responsible=_school_person(school, values.get("responsible"), "responsible"),
+            responsible=staff_member(school, values.get("responsible"), "responsible"),
             photos=_photos(request),
-            source=HazardSource.BUREAU_VISIT if is_bureau else HazardSource.REPORT,
             actor=request.user,
         )
         return self._detail(hazard, status.HTTP_201_CREATED)
@@ -408,7 +395,7 @@ class HazardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, SchoolView
         school = request._request.school
         hazard = safety.assign_hazard(
             hazard=self.get_object(),
-            responsible=_school_person(school, data.validated_data.get("responsible"), "responsible"),
+            responsible=staff_member(school, data.validated_data.get("responsible"), "responsible"),
             deadline=data.validated_data.get("deadline"),
             actor=request.user,
         )
@@ -419,7 +406,7 @@ class HazardViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, SchoolView
 
         hazard = self.get_object()
         if not access.can_rectify(self.request.user, self.request.capabilities, hazard):
-            raise PermissionDenied("只有整改责任人或安全管理人员可以整改。")
+            raise PermissionDenied(_("只有整改责任人或安全管理人员可以整改。"))
         return hazard
 
 

@@ -10,7 +10,7 @@ from datetime import date
 
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
@@ -19,12 +19,12 @@ from rest_framework.response import Response
 from api.base import UPDATED_SINCE, SchoolViewSet
 from eduplatform.accounts.roles import Capability
 from eduplatform.checklists.refusals import refusal
-from eduplatform.organisation.models import Department
+from eduplatform.dates import day_from
 from eduplatform.safety import actions as safety
 from eduplatform.safety import campus_access as access
 from eduplatform.safety.buildings import add_months, check_due_on, check_months, review_months
 from eduplatform.safety.models import Agreement, Building, BuildingAssessment, Drill, EmergencyPlan, Visitor
-from eduplatform.safety.people import school_staff
+from eduplatform.safety.people import staff_member
 from eduplatform.safety.photos import clean_photo, clean_signature
 
 C = Capability
@@ -204,9 +204,9 @@ class VisitorViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, SchoolVie
         if params.get("on_campus") in ("1", "true"):
             visitors = visitors.on_campus()
         if params.get("date"):
-            day = parse_date(params["date"])
+            day = day_from(params["date"])
             if day is None:
-                raise refusal("date", "日期格式应为 YYYY-MM-DD。", "invalid_date")
+                raise refusal("date", _("日期格式应为 YYYY-MM-DD。"), "invalid_date")
             visitors = visitors.filter(entered_at__date=day)
         return visitors
 
@@ -421,23 +421,20 @@ class AgreementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, SchoolV
         data.is_valid(raise_exception=True)
         values = data.validated_data
         school = request._request.school
-        signer = department = None
-        if values.get("signer") is not None:
-            signer = school_staff(school).filter(pk=values["signer"]).first()
-            if signer is None:
-                raise refusal("signer", "请选择本校的教职工。", "invalid_person")
-        if values.get("department") is not None:
-            department = Department.objects.filter(pk=values["department"]).first()
-            if department is None:
-                raise refusal("department", "请选择本校的部门。", "invalid_department")
-        own = (
-            signer is not None
-            and signer.pk == request.user.pk
-            and department is None
-            and not values["contractor"]
+        signer = staff_member(school, values.get("signer"), "signer")
+        department = (
+            access.department_for_school(values["department"])
+            if values.get("department") is not None
+            else None
         )
-        if not own and C.SAFETY_RECORD not in request.capabilities:
-            raise PermissionDenied("只能签订本人的责任书。")
+        if not access.can_record_agreement(
+            request.user,
+            request.capabilities,
+            signer=signer,
+            department=department,
+            contractor=values["contractor"],
+        ):
+            raise PermissionDenied(_("只能签订本人的责任书。"))
         signature = clean_signature(values["signature"]) if values["signature"] else None
         agreement = safety.sign_agreement(
             year=values["year"], signer=signer, department=department, contractor=values["contractor"],

@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from api import assets
+from api import assets, duty, safety_templates, vehicles
 from api.organisation import DepartmentViewSet
 from api.safety import HazardViewSet, InspectionViewSet, SchoolTemplateViewSet
 from api.safety_campus import (
@@ -32,6 +32,13 @@ router.register("assets/class-property-lists", assets.PropertyListViewSet, basen
 router.register("assets/imports", assets.ImportJobViewSet, basename="asset-import")
 router.register("assets/classification-codes", assets.SchoolCodeViewSet, basename="asset-classification-code")
 router.register("safety/templates", SchoolTemplateViewSet, basename="safety-template")
+router.register(
+    "safety/local-templates", safety_templates.LocalTemplateViewSet, basename="safety-local-template"
+)
+router.register("safety/local-items", safety_templates.LocalItemViewSet, basename="safety-local-item")
+router.register(
+    "safety/responsibilities", safety_templates.ResponsibilityViewSet, basename="safety-responsibility"
+)
 router.register("safety/inspections", InspectionViewSet, basename="safety-inspection")
 router.register("safety/hazards", HazardViewSet, basename="safety-hazard")
 router.register("safety/buildings", BuildingViewSet, basename="safety-building")
@@ -39,6 +46,12 @@ router.register("safety/visitors", VisitorViewSet, basename="safety-visitor")
 router.register("safety/drills", DrillViewSet, basename="safety-drill")
 router.register("safety/plans", EmergencyPlanViewSet, basename="safety-plan")
 router.register("safety/agreements", AgreementViewSet, basename="safety-agreement")
+router.register("duty/shifts", duty.ShiftViewSet, basename="duty-shift")
+router.register("duty/logs", duty.DutyLogViewSet, basename="duty-log")
+router.register("duty/handovers", duty.HandoverViewSet, basename="duty-handover")
+router.register("vehicles/vehicles", vehicles.VehicleViewSet, basename="vehicle")
+router.register("vehicles/drivers", vehicles.DriverViewSet, basename="vehicle-driver")
+router.register("vehicles/trips", vehicles.TripViewSet, basename="vehicle-trip")
 
 urlpatterns = [
     path("school/", CurrentSchoolView.as_view(), name="current-school"),

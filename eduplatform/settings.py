@@ -92,6 +92,8 @@ TENANT_APPS = [
     "eduplatform.organisation",
     "eduplatform.assets",
     "eduplatform.safety",
+    "eduplatform.duty",
+    "eduplatform.vehicles",
 ]
 
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
@@ -347,12 +349,17 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "SchoolKindEnum": "tenants.models.SchoolKind",
         "SeverityEnum": "eduplatform.checklists.models.Severity",
+        "ItemKindEnum": "eduplatform.checklists.models.ItemKind",
         "DrillKindEnum": "eduplatform.safety.models.drills.DrillKind",
         "PlanKindEnum": "eduplatform.safety.models.drills.PlanKind",
         "DangerGradeEnum": "eduplatform.safety.models.campus.DangerGrade",
         "HazardStatusEnum": "eduplatform.safety.models.hazards.HazardStatus",
         "HazardCategoryEnum": "eduplatform.safety.models.hazards.HazardCategory",
         "InspectionStatusEnum": "eduplatform.safety.models.inspections.InspectionStatus",
+        "VehicleKindEnum": "eduplatform.vehicles.models.VehicleKind",
+        "VehicleStatusEnum": "eduplatform.vehicles.models.VehicleStatus",
+        "TripStatusEnum": "eduplatform.vehicles.models.TripStatus",
+        "LicenceClassEnum": "eduplatform.vehicles.models.LicenceClass",
     },
 }
 

@@ -43,7 +43,9 @@ NAVIGATION: list[NavItem] = [
     NavItem(_("校舍"), "frontend:safety:buildings", Capability.SAFETY_VIEW, SCHOOL, "building"),
     NavItem(_("应急演练"), "frontend:safety:drills", Capability.SAFETY_VIEW, SCHOOL, "clipboard-check"),
     NavItem(_("外来人员登记"), "frontend:safety:visitors", Capability.VISITORS_RECORD, SCHOOL, "users"),
+    NavItem(_("校车"), "frontend:vehicles:vehicles", Capability.SAFETY_VIEW, SCHOOL, "bus"),
     NavItem(_("安全责任书"), "frontend:safety:agreements", Capability.SCHOOL_VIEW, SCHOOL, "checklist"),
+    NavItem(_("值班"), "frontend:duty:roster", Capability.SCHOOL_VIEW, SCHOOL, "calendar-user"),
     NavItem(_("校产"), "frontend:assets:ledger", Capability.ASSETS_VIEW, SCHOOL, "package"),
     NavItem(_("班级财产"), "frontend:assets:classes", Capability.ASSETS_BORROW, SCHOOL, "armchair"),
     NavItem(

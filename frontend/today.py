@@ -155,4 +155,6 @@ def today_for(request: HttpRequest) -> Today:
 
 # Domains' providers, registered once the registry above exists.
 from frontend.assets import today as _assets_today  # noqa: E402, F401
+from frontend.duty import today as _duty_today  # noqa: E402, F401
 from frontend.safety import today as _safety_today  # noqa: E402, F401
+from frontend.vehicles import today as _vehicles_today  # noqa: E402, F401

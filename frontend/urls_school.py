@@ -10,7 +10,9 @@ urlpatterns = [
     path("", views.school_home, name="home"),
     path("departments/", views.departments, name="departments"),
     path("safety/", include("frontend.safety.urls")),
+    path("duty/", include("frontend.duty.urls")),
     path("assets/", include("frontend.assets.urls")),
+    path("vehicles/", include("frontend.vehicles.urls")),
     # People and API keys (issue 3, managing people).
     path("people/", people_views.people, name="people"),
     path("people/new/", people_views.create_person, name="create-person"),

@@ -1,4 +1,5 @@
-"""The demo district: 示范区教育局, three schools and one account per role.
+"""The demo district: 示范区教育局, three schools and one account per role, and records in
+the first school (tenants.demo_records).
 
 Idempotent: running it again changes nothing that is already there. The demo password
 exists only here and in README; no other code knows it.
@@ -14,6 +15,7 @@ from eduplatform.accounts.models import Membership, User
 from eduplatform.accounts.roles import Role
 from eduplatform.district.models import District
 from tenants.actions import SchoolDetails, provision_school
+from tenants.demo_records import seed_demo_records
 from tenants.models import School, SchoolKind
 
 DEMO_PASSWORD = "Demo-Campus-2026"  # noqa: S105 - a published demo password, see README
@@ -85,6 +87,7 @@ def seed_demo(*, log=print) -> None:
         if not School.objects.filter(code=details.code).exists():
             school = provision_school(district_code=district.code, details=details)
             log(f"created school {school}")
+    people: dict[str, User] = {}
     for account in DEMO_ACCOUNTS:
         with transaction.atomic():
             user, created = User.objects.get_or_create(
@@ -100,3 +103,5 @@ def seed_demo(*, log=print) -> None:
                 else {"district": district}
             )
             Membership.objects.get_or_create(user=user, role=account.role, **scope)
+            people[account.username] = user
+    seed_demo_records(School.objects.get(code=DEMO_SCHOOLS[0].code), people, log=log)

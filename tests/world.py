@@ -10,11 +10,14 @@ import functools
 import itertools
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django_tenants.utils import schema_exists
 
 from eduplatform.accounts.models import Membership, User
 from eduplatform.accounts.roles import Role
+from eduplatform.classification.models import ClassificationCode
+from eduplatform.classification.shipped import add_shipped_codes
 from eduplatform.district.models import District
 from tenants.actions import SchoolDetails, provision_school
 from tenants.models import Domain, School, SchoolKind
@@ -58,6 +61,8 @@ def ensure_school(district: District, details: SchoolDetails) -> School:
 
 
 def ensure_world() -> World:
+    # The shipped classification codes come from a data migration, which a flush undoes.
+    add_shipped_codes(ClassificationCode)
     district, _ = District.objects.get_or_create(code=DISTRICT[0], defaults={"name": DISTRICT[1]})
     other, _ = District.objects.get_or_create(code=OTHER_DISTRICT[0], defaults={"name": OTHER_DISTRICT[1]})
     return World(
@@ -73,7 +78,9 @@ _numbers = itertools.count(1)
 
 
 @functools.cache
-def _hashed(password: str) -> str:
+def _hashed(password: str, hashers: tuple[str, ...]) -> str:
+    # Keyed by the hashers too: some tests switch to a fast one, and a hash made by a
+    # hasher that is not configured cannot be checked.
     return make_password(password)
 
 
@@ -91,7 +98,7 @@ def make_user(
     # The real hasher, but once per password: Argon2 at full cost is most of a user's making.
     user = User.objects.create_user(password=None, **fields)
     if password is not None:
-        user.password = _hashed(password)
+        user.password = _hashed(password, tuple(settings.PASSWORD_HASHERS))
         user.save(update_fields=["password"])
     if role is not None:
         Membership.objects.create(user=user, role=role, school=school, district=district)

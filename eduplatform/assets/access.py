@@ -70,7 +70,13 @@ def assets_for_user(principal, *, capabilities=None) -> QuerySet[Asset]:
 def asset_for_user(principal, asset_id, *, capabilities=None) -> Asset:
     return _get(
         assets_for_user(principal, capabilities=capabilities).select_related(
-            "location", "using_department", "managing_department", "school_class", "custodian", "borrower"
+            "location",
+            "using_department",
+            "managing_department",
+            "school_class",
+            "custodian",
+            "borrower",
+            "split_from",
         ),
         asset_id,
     )

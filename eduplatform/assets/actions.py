@@ -15,7 +15,7 @@ import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -36,6 +36,8 @@ from eduplatform.assets.models import (
     CENT,
     EMPTY_STATE,
     OFF_BOOKS_STATUSES,
+    OUTCOME_METHODS,
+    TRACKED_FIELDS,
     AcquisitionMethod,
     Asset,
     AssetAttachment,
@@ -268,6 +270,227 @@ def _move(
     )
     record_change(actor=actor, action="create", instance=movement, before=None)
     return movement
+
+
+# --- Splitting a batch card (拆分) ----------------------------------------------------------
+
+# A card may be split in any status in which it is still on the books and not waiting
+# for a disposal decision (the request names the whole card and its value).
+SPLITTABLE = (
+    AssetStatus.IN_STOCK,
+    AssetStatus.IN_USE,
+    AssetStatus.BORROWED,
+    AssetStatus.IN_REPAIR,
+    AssetStatus.DAMAGED,
+)
+# Not copied from a card to the part split from it: its identity, and its state (set by
+# the part's first movement). Nor its finance number and reported flag: the finance system
+# knows the batch by that number, and the new card is not reported until it is.
+_NOT_COPIED_ON_SPLIT = frozenset(
+    {
+        "id",
+        "number",
+        "split_from_id",
+        "search_text",
+        "created_at",
+        "updated_at",
+        "finance_number",
+        "is_reported_to_finance",
+        *TRACKED_FIELDS,
+    }
+)
+
+
+def allocate(total: Decimal, part: int, whole: int) -> tuple[Decimal, Decimal]:
+    """`total` shared between `part` items of `whole` and the rest, each to the fen.
+
+    The part's share is rounded; the rest takes what is left, so the two add up to the
+    total exactly, whatever the rounding.
+    """
+    share = (total * part / whole).quantize(CENT, rounding=ROUND_HALF_UP)
+    return share, total - share
+
+
+def _checked_quantity(quantity) -> int:
+    if not isinstance(quantity, int) or isinstance(quantity, bool) or quantity < 1:
+        raise refuse("quantity", _("数量应为正整数。"), "invalid_quantity")
+    return quantity
+
+
+def _part_number(asset: Asset, school) -> str:
+    """The next number derived from the batch's first card: ZC202300001-001, -002 ...
+
+    Parts of a part are numbered from the same first card, so numbers stay short. A
+    number that would pass 40 characters comes from the district's pattern instead; the
+    part still names the card it came from.
+    """
+    root = asset
+    while root.split_from_id is not None:
+        root = Asset.objects.only("number", "split_from_id").get(pk=root.split_from_id)
+    prefix = f"{root.number}-"
+    longest = Asset._meta.get_field("number").max_length
+    sequence, _created = AssetNumberSequence.objects.get_or_create(prefix=prefix)
+    sequence = AssetNumberSequence.objects.select_for_update().get(pk=sequence.pk)
+    value = sequence.last_value
+    while True:
+        value += 1
+        number = f"{prefix}{value:03d}"
+        if len(number) > longest:
+            return _next_numbers(
+                school, acquisition_date=asset.acquisition_date, code=asset.classification_code, count=1
+            )[0]
+        if not Asset.objects.filter(number=number).exists():
+            break
+    sequence.last_value = value
+    sequence.save(update_fields=["last_value"])
+    return number
+
+
+def _split_stocktake_item(asset: Asset, part: Asset, quantity: int, *, actor) -> None:
+    """A card still to be counted in the open stocktake: its part is expected too, with its
+    share of the book figures, so that the stocktake's book stays what it was."""
+    item = (
+        StocktakeItem.objects.select_for_update()
+        .filter(asset=asset, stocktake__status=StocktakeStatus.OPEN, result=CountResult.PENDING)
+        .first()
+    )
+    if item is None or item.book_quantity < 1:
+        return
+    before = snapshot(item)
+    moved = min(quantity, item.book_quantity)
+    value, value_rest = allocate(item.book_original_value, moved, item.book_quantity)
+    accumulated, accumulated_rest = allocate(item.book_accumulated_depreciation, moved, item.book_quantity)
+    part_item = StocktakeItem.objects.create(
+        stocktake_id=item.stocktake_id,
+        asset=part,
+        book_quantity=moved,
+        book_location_id=item.book_location_id,
+        book_original_value=value,
+        book_accumulated_depreciation=accumulated,
+        book_net_value=value - accumulated,
+    )
+    item.book_quantity -= moved
+    item.book_original_value, item.book_accumulated_depreciation = value_rest, accumulated_rest
+    item.book_net_value = value_rest - accumulated_rest
+    item.save()
+    record_change(actor=actor, action="update", instance=item, before=before)
+    record_change(actor=actor, action="create", instance=part_item, before=None)
+
+
+def _split_off(asset: Asset, quantity: int, *, occurred_on: date, note: str = "", actor) -> Asset:
+    """Split `quantity` items off a locked card whose status the caller has checked."""
+    if quantity >= asset.quantity:
+        raise refuse(
+            "quantity",
+            _("拆分的数量须少于卡片上的 %(quantity)s %(unit)s。")
+            % {"quantity": asset.quantity, "unit": asset.unit},
+            "quantity_too_large",
+        )
+    school = _school()
+    value, value_rest = allocate(asset.original_value, quantity, asset.quantity)
+    carried = carried_rest = months = None
+    depreciation = asset.depreciation(occurred_on)
+    if asset.useful_life_years and depreciation.months:
+        carried, carried_rest = allocate(depreciation.accumulated, quantity, asset.quantity)
+        months = depreciation.months
+    part = Asset(
+        **{
+            field.attname: getattr(asset, field.attname)
+            for field in Asset._meta.concrete_fields
+            if field.attname not in _NOT_COPIED_ON_SPLIT
+        },
+        number=_part_number(asset, school),
+        split_from=asset,
+        status="",
+    )
+    # What moved, as both movements record it.
+    shared = {
+        "quantity": quantity,
+        "original_value": str(value),
+        "accumulated_depreciation": str(carried if carried is not None else Decimal("0.00")),
+    }
+    _move(
+        part,
+        MovementKind.SPLIT_IN,
+        actor=actor,
+        occurred_on=occurred_on,
+        audit_action="create",
+        state={
+            **{name: getattr(asset, name) for name in TRACKED_FIELDS},
+            "quantity": quantity,
+            "original_value": value,
+            "carried_depreciation": carried,
+            "carried_depreciation_months": months,
+        },
+        note=note,
+        details={**shared, "split_from": asset.pk, "split_from_number": asset.number},
+    )
+    _move(
+        asset,
+        MovementKind.SPLIT_OUT,
+        actor=actor,
+        occurred_on=occurred_on,
+        state={
+            "quantity": asset.quantity - quantity,
+            "original_value": value_rest,
+            "carried_depreciation": carried_rest,
+            "carried_depreciation_months": months,
+        },
+        note=note,
+        details={**shared, "part": part.pk, "part_number": part.number},
+    )
+    _split_stocktake_item(asset, part, quantity, actor=actor)
+    facts.refresh(school, facts.CARDS_MISSING_FINANCE_FIELDS, facts.OVERDUE_BORROWINGS)
+    return part
+
+
+def split_asset(
+    asset: Asset, *, quantity: int, occurred_on: date | None = None, note: str = "", actor
+) -> Asset:
+    """拆分: `quantity` items of a batch card become a card of their own, numbered after it.
+
+    The part takes the card's description and state, its share of the original value and
+    of the accumulated depreciation (the shares and what stays add up to the fen), and a
+    movement saying where it came from; the card gets one saying where they went. The move
+    actions call this, in their own transaction, when they are given fewer items than the
+    card holds. Returns the new card.
+    """
+    quantity = _checked_quantity(quantity)
+    occurred_on = _occurred_on(occurred_on)
+    with transaction.atomic():
+        asset = _locked(asset)
+        if asset.status in OFF_BOOKS_STATUSES:
+            raise refuse(
+                "__all__",
+                _("资产 %(number)s 已处置或已核销，不能拆分。") % {"number": asset.number},
+                "off_books",
+            )
+        if asset.status == AssetStatus.DISPOSAL_PENDING:
+            raise refuse(
+                "__all__",
+                _("资产 %(number)s 有待审批的处置申请，不能拆分。") % {"number": asset.number},
+                "disposal_pending",
+            )
+        _require_status(
+            asset, SPLITTABLE, _("资产 %(number)s 状态为“%(status)s”，不能拆分。"), "not_splittable"
+        )
+        _ensure_movable(asset)
+        return _split_off(asset, quantity, occurred_on=occurred_on, note=note, actor=actor)
+
+
+def _part_to_move(asset: Asset, quantity: int | None, *, occurred_on: date, actor) -> Asset:
+    """The card a move applies to: the whole (locked, checked) card, or `quantity` of its
+    items split off into a card of their own. Moving every item is the plain move."""
+    if quantity is None or quantity == asset.quantity:
+        return asset
+    if quantity > asset.quantity:
+        raise refuse(
+            "quantity",
+            _("卡片上只有 %(quantity)s %(unit)s，不能超过。")
+            % {"quantity": asset.quantity, "unit": asset.unit},
+            "quantity_too_large",
+        )
+    return _split_off(asset, quantity, occurred_on=occurred_on, actor=actor)
 
 
 # --- Cards ---------------------------------------------------------------------------------
@@ -647,11 +870,12 @@ def issue_asset(
     using_department: Department | None = None,
     school_class: SchoolClass | None = None,
     location: Location | None = None,
+    quantity: int | None = None,
     occurred_on: date | None = None,
     note: str = "",
     actor,
 ) -> AssetMovement:
-    """领用: from the store to a person, a department or a class."""
+    """领用: from the store to a person, a department or a class (part of a batch: `quantity`)."""
     if custodian is None and not custodian_name.strip() and using_department is None and school_class is None:
         raise refuse("custodian", _("请选择领用人、领用部门或班级。"), "required")
     if custodian is not None:
@@ -659,6 +883,8 @@ def issue_asset(
     _department(using_department, "using_department")
     _school_class(school_class)
     _location(location)
+    if quantity is not None:
+        _checked_quantity(quantity)
     occurred_on = _occurred_on(occurred_on)
     with transaction.atomic():
         asset = _locked(asset)
@@ -669,6 +895,7 @@ def issue_asset(
             "not_in_stock",
         )
         _ensure_movable(asset)
+        asset = _part_to_move(asset, quantity, occurred_on=occurred_on, actor=actor)
         state: dict[str, Any] = {
             "status": AssetStatus.IN_USE,
             "custodian_id": custodian,
@@ -733,12 +960,15 @@ def borrow_asset(
     *,
     borrower: User,
     due_date: date,
+    quantity: int | None = None,
     occurred_on: date | None = None,
     note: str = "",
     actor,
 ) -> AssetMovement:
     """借用: a card from the store lent to a member of the school until a due date."""
     _member(borrower, "borrower")
+    if quantity is not None:
+        _checked_quantity(quantity)
     occurred_on = _occurred_on(occurred_on)
     if due_date is None:
         raise refuse("due_date", _("请填写应还日期。"), "required")
@@ -753,6 +983,7 @@ def borrow_asset(
             "not_in_stock",
         )
         _ensure_movable(asset)
+        asset = _part_to_move(asset, quantity, occurred_on=occurred_on, actor=actor)
         movement = _move(
             asset,
             MovementKind.BORROW,
@@ -901,21 +1132,41 @@ def transfer_assets(
     return movements
 
 
-def transfer_asset(asset: Asset, **kwargs) -> AssetMovement:
-    """调拨 one card; see transfer_assets."""
-    return transfer_assets([asset], **kwargs)[0]
+def transfer_asset(asset: Asset, *, quantity: int | None = None, **kwargs) -> AssetMovement:
+    """调拨 one card, or `quantity` of its items (split off first); see transfer_assets."""
+    if quantity is None:
+        return transfer_assets([asset], **kwargs)[0]
+    _checked_quantity(quantity)
+    occurred_on = _occurred_on(kwargs.get("occurred_on"))
+    with transaction.atomic():
+        asset = _locked(asset)
+        _require_status(
+            asset, TRANSFERABLE, _("资产 %(number)s 状态为“%(status)s”，不能调拨。"), "not_transferable"
+        )
+        _ensure_movable(asset)
+        part = _part_to_move(asset, quantity, occurred_on=occurred_on, actor=kwargs.get("actor"))
+        return transfer_assets([part], **kwargs)[0]
 
 
 REPAIRABLE = (AssetStatus.IN_STOCK, AssetStatus.IN_USE, AssetStatus.DAMAGED)
 
 
 def send_for_repair(
-    asset: Asset, *, vendor: str, fault: str, occurred_on: date | None = None, note: str = "", actor
+    asset: Asset,
+    *,
+    vendor: str,
+    fault: str,
+    quantity: int | None = None,
+    occurred_on: date | None = None,
+    note: str = "",
+    actor,
 ) -> AssetMovement:
     """送修: out to a repairer."""
     vendor, fault = (vendor or "").strip(), (fault or "").strip()
     if not fault:
         raise refuse("fault", _("请描述故障。"), "required")
+    if quantity is not None:
+        _checked_quantity(quantity)
     occurred_on = _occurred_on(occurred_on)
     with transaction.atomic():
         asset = _locked(asset)
@@ -923,6 +1174,7 @@ def send_for_repair(
             asset, REPAIRABLE, _("资产 %(number)s 状态为“%(status)s”，不能送修。"), "not_repairable"
         )
         _ensure_movable(asset)
+        asset = _part_to_move(asset, quantity, occurred_on=occurred_on, actor=actor)
         return _move(
             asset,
             MovementKind.REPAIR_OUT,
@@ -980,6 +1232,7 @@ def report_damage(
     responsible_name: str = "",
     responsible: User | None = None,
     compensation_amount: Decimal | str = "0",
+    quantity: int | None = None,
     occurred_on: date | None = None,
     actor,
 ) -> DamageReport:
@@ -991,6 +1244,8 @@ def report_damage(
     responsible_name = (responsible_name or "").strip()[:50] or (str(responsible) if responsible else "")
     if amount > 0 and not responsible_name:
         raise refuse("responsible_name", _("有赔偿金额时，请填写责任人。"), "required")
+    if quantity is not None:
+        _checked_quantity(quantity)
     occurred_on = _occurred_on(occurred_on)
     with transaction.atomic():
         asset = _locked(asset)
@@ -998,6 +1253,7 @@ def report_damage(
             asset, DAMAGEABLE, _("资产 %(number)s 状态为“%(status)s”，不能报告损坏。"), "not_damageable"
         )
         _ensure_movable(asset)
+        asset = _part_to_move(asset, quantity, occurred_on=occurred_on, actor=actor)
         state: dict[str, Any] = {"status": AssetStatus.DAMAGED}
         if asset.status == AssetStatus.BORROWED:
             # Damaged while lent: it is back with the keeper, to be repaired or disposed of.
@@ -1054,13 +1310,18 @@ def record_compensation_paid(report: DamageReport, *, paid_on: date | None = Non
 DISPOSABLE = (AssetStatus.IN_STOCK, AssetStatus.IN_USE, AssetStatus.DAMAGED)
 
 
-def request_disposal(asset: Asset, *, method: str, reason: str, actor) -> DisposalRequest:
-    """申请处置: the card waits for the approvals its original value requires."""
+def request_disposal(
+    asset: Asset, *, method: str, reason: str, quantity: int | None = None, actor
+) -> DisposalRequest:
+    """申请处置: the card (or `quantity` of its items, split off first) waits for the
+    approvals its original value requires."""
     if method not in DisposalMethod.values:
         raise refuse("method", _("请选择处置方式。"), "invalid_choice")
     reason = (reason or "").strip()
     if not reason:
         raise refuse("reason", _("请填写处置理由。"), "required")
+    if quantity is not None:
+        _checked_quantity(quantity)
     school = _school()
     with transaction.atomic():
         asset = _locked(asset)
@@ -1080,6 +1341,7 @@ def request_disposal(asset: Asset, *, method: str, reason: str, actor) -> Dispos
             asset, DISPOSABLE, _("资产 %(number)s 状态为“%(status)s”，不能申请处置。"), "not_disposable"
         )
         _ensure_movable(asset)
+        asset = _part_to_move(asset, quantity, occurred_on=_today(), actor=actor)
         request = DisposalRequest.objects.create(
             asset=asset,
             method=method,
@@ -1168,6 +1430,82 @@ def reject_disposal(request: DisposalRequest, *, note: str, actor) -> DisposalRe
             details={"disposal_request": request.pk},
         )
         facts.refresh(school, facts.DISPOSALS_PENDING, facts.CARDS_MISSING_FINANCE_FIELDS)
+    return request
+
+
+def record_disposal_outcome(
+    request: DisposalRequest,
+    *,
+    disposed_on: date | None,
+    proceeds: Decimal | str | None,
+    counterparty: str = "",
+    document_number: str = "",
+    is_remitted: bool = False,
+    actor,
+) -> DisposalRequest:
+    """处置结果: an approved sale, transfer out, donation or scrapping was carried out. Who
+    took the asset, when, for how much (处置收入, 0 allowed where nothing was paid), the
+    voucher or document, and whether the proceeds were handed to finance (上缴).
+
+    Recorded again to correct it or to note the proceeds handed over; each time the card's
+    ledger gets a movement saying so, and the trail the values before and after.
+    """
+    counterparty, document_number = (counterparty or "").strip(), (document_number or "").strip()
+    if len(counterparty) > 200:
+        raise refuse("counterparty", _("不能超过 %(limit)s 个字。") % {"limit": 200}, "too_long")
+    if len(document_number) > 60:
+        raise refuse("document_number", _("不能超过 %(limit)s 个字。") % {"limit": 60}, "too_long")
+    if disposed_on is None:
+        raise refuse("disposed_on", _("请填写处置日期。"), "required")
+    if disposed_on > _today():
+        raise refuse("disposed_on", _("日期不能晚于今天。"), "future_date")
+    if proceeds in (None, ""):
+        raise refuse("proceeds", _("请填写处置收入，没有收入填 0。"), "required")
+    amount = _money(proceeds, "proceeds")
+    with transaction.atomic():
+        request = DisposalRequest.objects.select_for_update().get(pk=request.pk)
+        if request.status != DisposalStatus.APPROVED:
+            raise refuse("__all__", _("处置申请审批通过后，才能登记处置结果。"), "not_approved")
+        if request.method not in OUTCOME_METHODS:
+            raise refuse(
+                "__all__",
+                _("“%(method)s”没有处置结果可登记。") % {"method": request.get_method_display()},
+                "no_outcome",
+            )
+        # Carried out only once approved (never 先处置后审批): not before the approval's day.
+        approved_on = timezone.localtime(request.decided_at or request.created_at).date()
+        if disposed_on < approved_on:
+            raise refuse(
+                "disposed_on",
+                _("处置日期不能早于审批通过日期 %(date)s。") % {"date": approved_on.isoformat()},
+                "before_approval",
+            )
+        if request.method != DisposalMethod.SCRAP and not counterparty:
+            raise refuse("counterparty", _("请填写接收方。"), "required")
+        if request.method == DisposalMethod.SALE and amount == 0:
+            raise refuse("proceeds", _("出售须填写处置收入。"), "sale_without_proceeds")
+        if is_remitted and amount == 0:
+            raise refuse("is_remitted", _("没有处置收入，无需上缴。"), "nothing_to_remit")
+        before = snapshot(request)
+        request.counterparty, request.disposed_on, request.proceeds = counterparty, disposed_on, amount
+        request.document_number, request.is_remitted = document_number, bool(is_remitted)
+        request.outcome_recorded_by, request.outcome_recorded_at = _actor_user(actor), timezone.now()
+        request.save()
+        record_change(actor=actor, action="update", instance=request, before=before)
+        _move(
+            _locked(request.asset),
+            MovementKind.DISPOSAL_OUTCOME,
+            actor=actor,
+            occurred_on=disposed_on,
+            details={
+                "disposal_request": request.pk,
+                "method": request.method,
+                "counterparty": counterparty,
+                "proceeds": str(amount),
+                "document_number": document_number,
+                "is_remitted": bool(is_remitted),
+            },
+        )
     return request
 
 
@@ -1458,7 +1796,14 @@ def open_stocktake(
         )
         items = []
         for card in cards.only(
-            "id", "quantity", "location_id", "original_value", "acquisition_date", "useful_life_years"
+            "id",
+            "quantity",
+            "location_id",
+            "original_value",
+            "acquisition_date",
+            "useful_life_years",
+            "carried_depreciation",
+            "carried_depreciation_months",
         ).iterator(chunk_size=5000):
             depreciation = card.depreciation(reference_date)
             items.append(
@@ -1705,6 +2050,10 @@ def _adjust(item: StocktakeItem, *, stocktake: Stocktake, actor, today: date, sc
             )
         state["quantity"] = counted
         state["original_value"] = (asset.original_value * counted / asset.quantity).quantize(CENT)
+        if asset.carried_depreciation is not None:
+            state["carried_depreciation"] = (asset.carried_depreciation * counted / asset.quantity).quantize(
+                CENT
+            )
     if not state:
         return None
     return _move(

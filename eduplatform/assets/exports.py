@@ -12,14 +12,22 @@ import io
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 from eduplatform.assets.importing import COLUMNS, FORM_WORDS, FUNDING_WORDS, METHOD_WORDS
-from eduplatform.assets.models import Asset, AssetStatus, CountResult, Stocktake
+from eduplatform.assets.models import (
+    Asset,
+    AssetStatus,
+    CountResult,
+    DisposalMethod,
+    DisposalRequest,
+    DisposalStatus,
+    Stocktake,
+)
 from eduplatform.assets.stocktakes import summarise
 from eduplatform.spreadsheets import safe_cell
 
@@ -111,7 +119,7 @@ FINANCE_HEADERS = [
     "资产编号", "财政编号", "资产分类代码", "资产分类名称", "2022版分类代码", "资产名称", "规格型号", "计量单位", "数量",
     "预算项目编号", "取得方式", "取得日期", "采购组织形式", "价值类型", "价值", "经费来源", "入账状态", "入账日期",
     "会计凭证号", "累计折旧", "净值", "使用年限", "使用状况", "使用人", "使用部门", "管理部门", "是否已报财务",
-    "存放地点",
+    "存放地点", "拆分自", "处置方式", "处置日期", "处置收入", "处置收入是否上缴", "处置接收方", "处置凭证或文件号",
 ]  # fmt: skip
 
 
@@ -120,8 +128,14 @@ def finance_cards_workbook(cards: QuerySet[Asset], *, as_of: date) -> bytes:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("资产卡片"))
     _header(sheet, FINANCE_HEADERS)
+    # A card split from a batch names the card it came from; a disposed card, its outcome.
+    approved = DisposalRequest.objects.filter(status=DisposalStatus.APPROVED).order_by("-decided_at", "-id")
+    cards = cards.select_related("split_from").prefetch_related(
+        Prefetch("disposal_requests", queryset=approved, to_attr="approved_disposals")
+    )
     for card in _cards(cards):
         depreciation = card.depreciation(as_of)
+        disposal = card.approved_disposals[0] if card.approved_disposals else None
         row = [
             card.number, card.finance_number, card.classification_code, card.classification_name,
             card.classification_code_2022, card.name, card.specification, card.unit, card.quantity,
@@ -132,9 +146,37 @@ def finance_cards_workbook(cards: QuerySet[Asset], *, as_of: date) -> bytes:
             card.using_department.name if card.using_department_id else "",
             card.managing_department.name if card.managing_department_id else "",
             "是" if card.is_reported_to_finance else "否", card.location.label if card.location_id else "",
+            card.split_from.number if card.split_from_id else "",
+            *_disposal_columns(disposal),
         ]  # fmt: skip
         sheet.append([safe_cell(value) for value in row])
     return _save(workbook)
+
+
+# The finance system's words for the disposal methods (处置方式), whatever the page's language.
+DISPOSAL_WORDS = {
+    DisposalMethod.SCRAP: "报废",
+    DisposalMethod.LOSS: "报损",
+    DisposalMethod.SALE: "出售",
+    DisposalMethod.TRANSFER_OUT: "调出",
+    DisposalMethod.DONATION: "对外捐赠",
+}
+
+
+def _disposal_columns(disposal: DisposalRequest | None) -> list:
+    """处置方式, 日期, 收入, 是否上缴, 接收方, 文号: blank until an outcome is recorded."""
+    if disposal is None:
+        return ["", None, None, "", "", ""]
+    if not disposal.has_outcome:
+        return [DISPOSAL_WORDS.get(disposal.method, ""), None, None, "", "", ""]
+    return [
+        DISPOSAL_WORDS.get(disposal.method, ""),
+        disposal.disposed_on,
+        disposal.proceeds,
+        ("是" if disposal.is_remitted else "否") if disposal.proceeds else "",
+        disposal.counterparty,
+        disposal.document_number,
+    ]
 
 
 RESULT_WORDS = {

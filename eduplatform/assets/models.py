@@ -172,6 +172,15 @@ class Asset(models.Model):
         related_name="+",
     )
     note = models.TextField(_("备注"), blank=True)
+    # The card this one was split from (拆分): part of a batch that moved on its own.
+    split_from = models.ForeignKey(
+        "self",
+        verbose_name=_("拆分自"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="parts",
+    )
 
     # State: written only by eduplatform.assets.actions, together with a movement.
     status = models.CharField(_("状态"), max_length=20, choices=AssetStatus.choices)
@@ -214,6 +223,13 @@ class Asset(models.Model):
     )
     borrower_name = models.CharField(_("借用人"), max_length=50, blank=True)
     borrow_due_date = models.DateField(_("应还日期"), null=True, blank=True)
+    # Set by a split: the card's share of the accumulated depreciation then, and the months
+    # depreciated by then. From there the card depreciates the rest of its value over the
+    # rest of its life, so that the parts of a batch add up to what the whole had.
+    carried_depreciation = models.DecimalField(_("拆分时累计折旧"), **MONEY, null=True, blank=True)
+    carried_depreciation_months = models.PositiveSmallIntegerField(
+        _("拆分时已提折旧月数"), null=True, blank=True
+    )
 
     # Upper-cased number, names, place and people, for substring search (GIN trigram index).
     search_text = models.TextField(editable=False, default="")
@@ -263,6 +279,8 @@ class Asset(models.Model):
             acquisition_date=self.acquisition_date,
             useful_life_years=self.useful_life_years,
             as_of=as_of,
+            carried=self.carried_depreciation,
+            carried_months=self.carried_depreciation_months,
         )
 
     def build_search_text(self) -> str:
@@ -297,10 +315,14 @@ class MovementKind(models.TextChoices):
     DISPOSAL_REQUEST = "disposal_request", _("申请处置")
     DISPOSAL = "disposal", _("处置")
     DISPOSAL_REJECTED = "disposal_rejected", _("处置驳回")
+    DISPOSAL_OUTCOME = "disposal_outcome", _("处置结果")
     STOCKTAKE_LOSS = "stocktake_loss", _("盘亏核销")
     STOCKTAKE_GAIN = "stocktake_gain", _("盘盈入账")
     STOCKTAKE_ADJUST = "stocktake_adjust", _("盘点调整")
     CORRECTION = "correction", _("更正")
+    # 拆分: part of a batch card becomes a card of its own, to move on its own.
+    SPLIT_OUT = "split_out", _("拆分转出")
+    SPLIT_IN = "split_in", _("拆分转入")
 
 
 # The card fields a movement may change, and replay() rebuilds. In `changes` they are
@@ -317,6 +339,8 @@ TRACKED_FIELDS = (
     "borrow_due_date",
     "quantity",
     "original_value",
+    "carried_depreciation",
+    "carried_depreciation_months",
 )
 EMPTY_STATE: dict[str, Any] = {
     "status": "",
@@ -330,6 +354,8 @@ EMPTY_STATE: dict[str, Any] = {
     "borrow_due_date": None,
     "quantity": None,
     "original_value": None,
+    "carried_depreciation": None,
+    "carried_depreciation_months": None,
 }
 
 
@@ -490,6 +516,16 @@ class DisposalStatus(models.TextChoices):
     REJECTED = "rejected", _("已驳回")
 
 
+# Disposals with an outcome to record: who took the asset, when, for how much. A loss (报损)
+# has none; scrap (报废) may bring a recycler's payment, or nothing.
+OUTCOME_METHODS = (
+    DisposalMethod.SALE,
+    DisposalMethod.TRANSFER_OUT,
+    DisposalMethod.DONATION,
+    DisposalMethod.SCRAP,
+)
+
+
 class DisposalRequest(models.Model):
     """A request to dispose of a card, approved step by step by the roles its value requires."""
 
@@ -514,6 +550,16 @@ class DisposalRequest(models.Model):
         related_name="+",
     )
     decided_at = models.DateTimeField(_("审批完成时间"), null=True, blank=True)
+    # The outcome (处置结果), recorded once an approved disposal has been carried out.
+    counterparty = models.CharField(_("接收方"), max_length=200, blank=True)
+    disposed_on = models.DateField(_("处置日期"), null=True, blank=True)
+    proceeds = models.DecimalField(_("处置收入"), **MONEY, null=True, blank=True)
+    document_number = models.CharField(_("凭证或文件号"), max_length=60, blank=True)
+    is_remitted = models.BooleanField(_("处置收入已上缴"), default=False)
+    outcome_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    outcome_recorded_at = models.DateTimeField(_("结果登记时间"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -524,11 +570,24 @@ class DisposalRequest(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["asset"], condition=Q(status="pending"), name="assets_disposal_one_pending_per_asset"
-            )
+            ),
+            models.CheckConstraint(
+                name="assets_disposal_proceeds_not_negative",
+                condition=Q(proceeds__isnull=True) | Q(proceeds__gte=0),
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.asset_id} {self.method} {self.status}"
+
+    @property
+    def takes_outcome(self) -> bool:
+        """An approved disposal that hands the asset to someone (or a recycler) has an outcome to record."""
+        return self.status == DisposalStatus.APPROVED and self.method in OUTCOME_METHODS
+
+    @property
+    def has_outcome(self) -> bool:
+        return self.outcome_recorded_at is not None
 
     @property
     def step_labels(self) -> list[str]:

@@ -125,19 +125,49 @@ def record_event(
     return append_events([event], _chain_for(school))[0]
 
 
+def change_values(*, action: str, instance: models.Model, before: dict[str, Any] | None) -> dict[str, Any]:
+    """What record_change records about one row, for record_events."""
+    return {
+        "action": action,
+        "object_type": instance._meta.label_lower,
+        "object_id": str(instance.pk),
+        "before": before,
+        "after": None if action == "delete" else snapshot(instance),
+    }
+
+
 def record_change(
     *, actor, action: str, instance: models.Model, before: dict[str, Any] | None, school=None
 ) -> AuditEvent:
     """Audit one row's create, update or delete, with its values before and after."""
     return record_event(
-        actor=actor,
-        action=action,
-        object_type=instance._meta.label_lower,
-        object_id=str(instance.pk),
-        before=before,
-        after=None if action == "delete" else snapshot(instance),
-        school=school,
+        actor=actor, school=school, **change_values(action=action, instance=instance, before=before)
     )
+
+
+def record_events(*, actor, events: Iterable[dict[str, Any]], school=None) -> list[AuditEvent]:
+    """Audit several events of one action, in order, under one lock of the chain.
+
+    Each event is a dict of record_event's arguments (action, object_type, object_id,
+    before, after, context), e.g. from change_values. The trail is the same as calling
+    record_event for each; the chain's lock and last hash are taken once, not per event.
+    """
+    school = school if school is not None else current_school()
+    actor_fields = _actor_fields(actor)
+    rows = [
+        AuditEvent(
+            **actor_fields,
+            school=school,
+            action=event["action"],
+            object_type=event.get("object_type", ""),
+            object_id=event.get("object_id", ""),
+            before=event.get("before"),
+            after=event.get("after"),
+            context=event.get("context") or {},
+        )
+        for event in events
+    ]
+    return append_events(rows, _chain_for(school)) if rows else []
 
 
 def record_bulk_change(

@@ -7,6 +7,8 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from eduplatform.accounts.access import districts_for_user
+from eduplatform.accounts.models import Membership
+from eduplatform.accounts.roles import Role
 from eduplatform.checklists.models import (
     ChecklistTemplate,
     HazardEscalation,
@@ -34,6 +36,33 @@ def template_for_user(user, template_id) -> ChecklistTemplate:
     if template is None:
         raise Http404("No such template")
     return template
+
+
+def district_for_new_template(user):
+    """The district a template made by this bureau admin belongs to: the one their own admin
+    membership names (not a child district they also reach); the first by code if several.
+    404 for anyone who administers no district."""
+    district = (
+        districts_for_user(user)
+        .filter(
+            pk__in=Membership.objects.active()
+            .filter(user=user, role=Role.BUREAU_ADMIN, district__isnull=False)
+            .values("district_id")
+        )
+        .order_by("code")
+        .first()
+    )
+    if district is None:
+        raise Http404("No district to add templates to")
+    return district
+
+
+def template_item_for_user(user, template: ChecklistTemplate, item_id) -> TemplateItem:
+    """An item of one of this template's versions (a form names both): 404 otherwise."""
+    item = item_for_user(user, item_id)
+    if item.version.template_id != template.pk:
+        raise Http404("No such item")
+    return item
 
 
 def version_for_user(user, version_id) -> TemplateVersion:

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext as _
 
-from eduplatform.checklists.models import ItemKind
+from eduplatform.checklists.models import ItemKind, Severity
 from eduplatform.checklists.refusals import refusal, refusals
 
 
@@ -97,7 +97,7 @@ def is_answered(
 
 def check_definition(definition: dict, *, field_prefix: str = "") -> None:
     """Refuse an item the bureau (or a school) cannot publish: a range upside down, a
-    choice item without choices, failing choices that are not choices."""
+    choice item without choices, failing choices that are not choices, an unknown severity."""
     errors: dict[str, tuple[str, str]] = {}
     text = (definition.get("text") or "").strip()
     if not text:
@@ -114,5 +114,9 @@ def check_definition(definition: dict, *, field_prefix: str = "") -> None:
     failing = definition.get("failing_choices") or []
     if any(choice not in choices for choice in failing):
         errors[f"{field_prefix}failing_choices"] = (_("不合格选项必须是选项之一。"), "invalid_failing_choice")
+    # Absent: the model's default. The API passes what it is given; a form offers only the choices.
+    severity = definition.get("severity_on_failure")
+    if severity is not None and severity not in Severity.values:
+        errors[f"{field_prefix}severity_on_failure"] = (_("请选择隐患等级。"), "invalid_severity")
     if errors:
         raise refusals(errors)

@@ -59,18 +59,35 @@ def _decimal(number) -> Decimal | None:
 
 def record_fact(*, school, key: str, period: str, fact: FactValue) -> ComplianceFact:
     """Write (or overwrite) one fact. Call it inside the action's transaction."""
-    row, _created = ComplianceFact.objects.update_or_create(
-        school=school,
-        key=key,
-        period=period,
-        defaults={
-            "value": _decimal(fact.value),
-            "numerator": _decimal(fact.numerator),
-            "denominator": _decimal(fact.denominator),
-            "detail": fact.detail,
-        },
+    return record_facts(school=school, facts={(key, period): fact})[0]
+
+
+def record_facts(*, school, facts: dict[tuple[str, str], FactValue]) -> list[ComplianceFact]:
+    """Write (or overwrite) facts of one school, {(key, period): fact}, in one statement.
+
+    An upsert on the (school, key, period) constraint: one round trip per call, where
+    update_or_create took four (savepoint, SELECT ... FOR UPDATE, UPDATE or INSERT,
+    release), and actions and the daily jobs refresh several facts at a time.
+    """
+    if not facts:
+        return []
+    return ComplianceFact.objects.bulk_create(
+        [
+            ComplianceFact(
+                school=school,
+                key=key,
+                period=period,
+                value=_decimal(fact.value),
+                numerator=_decimal(fact.numerator),
+                denominator=_decimal(fact.denominator),
+                detail=fact.detail,
+            )
+            for (key, period), fact in facts.items()
+        ],
+        update_conflicts=True,
+        unique_fields=["school", "key", "period"],
+        update_fields=["value", "numerator", "denominator", "detail", "updated_at"],
     )
-    return row
 
 
 def refresh_fact(*, school, key: str, period: str) -> ComplianceFact:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db import transaction
 from django.utils import timezone
 
 from eduplatform.notifications.models import Notification
@@ -41,15 +40,18 @@ def notify(
     ]
     if not rows:
         return 0
-    with transaction.atomic():
-        before = Notification.objects.filter(
+    # Ask who was told already, insert only the others: one query when everyone was (the
+    # daily jobs' usual case), two otherwise. The unique (user, dedupe_key) constraint
+    # still decides: a concurrent run inserting the same rows first is ignored, not doubled.
+    told_already = set(
+        Notification.objects.filter(
             user__in=[row.user for row in rows], dedupe_key=dedupe_key[:200]
-        ).count()
-        Notification.objects.bulk_create(rows, ignore_conflicts=True)
-        after = Notification.objects.filter(
-            user__in=[row.user for row in rows], dedupe_key=dedupe_key[:200]
-        ).count()
-    return after - before
+        ).values_list("user_id", flat=True)
+    )
+    new_rows = [row for row in rows if row.user_id not in told_already]
+    if new_rows:
+        Notification.objects.bulk_create(new_rows, ignore_conflicts=True)
+    return len(new_rows)
 
 
 def mark_read(*, user, notification_ids: Iterable[int] | None = None) -> int:

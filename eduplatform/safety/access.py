@@ -17,6 +17,7 @@ from eduplatform.safety.models import (
     Inspection,
     InspectionItem,
     InspectionPhoto,
+    InspectionResponsibility,
     LocalItem,
     LocalTemplate,
 )
@@ -88,7 +89,18 @@ def can_rectify(user, capabilities, hazard: Hazard) -> bool:
 
 
 def can_verify(user, capabilities, hazard: Hazard) -> bool:
+    """May judge a rectification (verify it or send it back); never one's own (the action refuses)."""
     return Capability.HAZARDS_VERIFY in capabilities
+
+
+def can_assign(user, capabilities, hazard: Hazard) -> bool:
+    """May change who is responsible and the deadline."""
+    return Capability.SAFETY_RECORD in capabilities
+
+
+def can_manage_templates(user, capabilities) -> bool:
+    """May add the school's own templates and items and say who does which inspection."""
+    return Capability.SAFETY_RECORD in capabilities
 
 
 def local_templates_for_school() -> QuerySet[LocalTemplate]:
@@ -101,3 +113,16 @@ def local_template_for_school(pk) -> LocalTemplate:
 
 def local_item_for_school(pk) -> LocalItem:
     return _one(LocalItem.objects.all(), pk)
+
+
+def local_items_for_school() -> QuerySet[LocalItem]:
+    """The school's own items: of its templates, and those added after a district template's."""
+    return LocalItem.objects.all()
+
+
+def responsibilities_for_school() -> QuerySet[InspectionResponsibility]:
+    return InspectionResponsibility.objects.select_related("template", "local_template", "person")
+
+
+def responsibility_for_school(pk) -> InspectionResponsibility:
+    return _one(responsibilities_for_school(), pk)

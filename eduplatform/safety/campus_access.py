@@ -8,6 +8,7 @@ number only to Capability.VISITORS_IDENTITY. Anything else is a 404.
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from eduplatform.accounts.roles import Capability
 from eduplatform.safety.access import _one
@@ -84,3 +85,26 @@ def agreements_for_user(user, capabilities) -> QuerySet[Agreement]:
 
 def agreement_for_user(user, capabilities, pk) -> Agreement:
     return _one(agreements_for_user(user, capabilities), pk)
+
+
+def can_record_agreement(user, capabilities, *, signer=None, department=None, contractor: str = "") -> bool:
+    """Anyone may sign their own agreement; recording one for someone else, a department or a
+    contractor (an uploaded scan) is for those who record safety."""
+    is_own = (
+        signer is not None
+        and signer.pk == getattr(user, "pk", None)
+        and department is None
+        and not contractor
+    )
+    return is_own or Capability.SAFETY_RECORD in capabilities
+
+
+def department_for_school(pk, field: str = "department"):
+    """A department of this school to sign for, or a refusal on `field`."""
+    from eduplatform.checklists.refusals import refusal
+    from eduplatform.organisation.access import departments_for_school
+
+    department = departments_for_school().filter(pk=pk).first() if str(pk).isdigit() else None
+    if department is None:
+        raise refusal(field, _("请选择本校的部门。"), "invalid_department")
+    return department

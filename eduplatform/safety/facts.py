@@ -10,9 +10,10 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.db.models import Count, Q
 from django.utils import timezone
 
-from eduplatform.compliance.facts import FactSource, FactValue, record_fact, refresh_fact, register
+from eduplatform.compliance.facts import FactSource, FactValue, record_facts, refresh_fact, register
 from eduplatform.compliance.periods import CURRENT, month_bounds, month_key, parse_term, term_for
 from eduplatform.safety.models import RECTIFIED_STATUSES, Hazard, HazardStatus
 
@@ -34,15 +35,12 @@ def period_bounds(period: str) -> tuple[date, date]:
 
 def rectification(start: date, end: date) -> dict[str, int]:
     """Found in the period, and of those how many are rectified (or verified), and verified."""
-    hazards = Hazard.objects.filter(reported_on__range=(start, end))
-    rows = dict.fromkeys(("found", "rectified", "verified"), 0)
-    for status in hazards.values_list("status", flat=True):
-        rows["found"] += 1
-        if status in RECTIFIED_STATUSES:
-            rows["rectified"] += 1
-        if status == HazardStatus.VERIFIED:
-            rows["verified"] += 1
-    return rows
+    # Counted by the database in one row: a term can hold thousands of hazards.
+    return Hazard.objects.filter(reported_on__range=(start, end)).aggregate(
+        found=Count("id"),
+        rectified=Count("id", filter=Q(status__in=RECTIFIED_STATUSES)),
+        verified=Count("id", filter=Q(status=HazardStatus.VERIFIED)),
+    )
 
 
 def rectification_rate(found: int, rectified: int) -> Decimal:
@@ -96,32 +94,31 @@ def _rate(school, period: str) -> FactValue:
 
 
 register(FactSource(RECTIFICATION_RATE, "隐患整改率", _rate, _periods))
-register(
-    FactSource(
-        HAZARDS_OVERDUE,
-        "逾期未整改隐患数",
-        lambda school, period: FactValue(Hazard.objects.overdue(timezone.localdate()).count()),
-        lambda school, today: [CURRENT],
-    )
-)
+
+
+def _overdue(school, period: str) -> FactValue:
+    return FactValue(Hazard.objects.overdue(timezone.localdate()).count())
+
+
+register(FactSource(HAZARDS_OVERDUE, "逾期未整改隐患数", _overdue, lambda school, today: [CURRENT]))
 
 
 def refresh_hazard_facts(school, day: date) -> None:
+    """The counts and rate of the day's month and term, and the overdue count: written in
+    one statement, as every hazard change calls this."""
     if school is None:
         return
+    values: dict[tuple[str, str], FactValue] = {}
     for period in (month_key(day), term_for(day).key):
         counts = _counts(period)
-        values = {
-            HAZARDS_FOUND: FactValue(counts["found"]),
-            HAZARDS_RECTIFIED: FactValue(counts["rectified"]),
-            HAZARDS_VERIFIED: FactValue(counts["verified"]),
-            RECTIFICATION_RATE: FactValue(
-                rectification_rate(counts["found"], counts["rectified"]), counts["rectified"], counts["found"]
-            ),
-        }
-        for key, fact in values.items():
-            record_fact(school=school, key=key, period=period, fact=fact)
-    refresh_overdue_fact(school)
+        values[HAZARDS_FOUND, period] = FactValue(counts["found"])
+        values[HAZARDS_RECTIFIED, period] = FactValue(counts["rectified"])
+        values[HAZARDS_VERIFIED, period] = FactValue(counts["verified"])
+        values[RECTIFICATION_RATE, period] = FactValue(
+            rectification_rate(counts["found"], counts["rectified"]), counts["rectified"], counts["found"]
+        )
+    values[HAZARDS_OVERDUE, CURRENT] = _overdue(school, CURRENT)
+    record_facts(school=school, facts=values)
 
 
 def refresh_overdue_fact(school) -> None:

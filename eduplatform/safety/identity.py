@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from django.utils import timezone
+
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK_CHARACTERS = "10X98765432"
 
@@ -19,7 +21,9 @@ _LETTER = "A-HJ-NP-Z"
 PLATE_PATTERN = re.compile(
     rf"^[{PROVINCES}][{_LETTER}]"
     rf"(?:[{_LETTER}0-9]{{5}}"  # ordinary plate: 5 characters
-    rf"|[DF][{_LETTER}0-9]{{5}}|[0-9]{{5}}[DF]"  # new-energy plate: 6 characters
+    # New-energy plates, 6 characters (GA 36-2018): small cars D/F, then a letter or digit,
+    # then 4 digits (京AD12345); large vehicles 5 digits, then D/F (粤B12345F).
+    rf"|[DF][{_LETTER}0-9][0-9]{{4}}|[0-9]{{5}}[DF]"
     rf"|[{_LETTER}0-9]{{4}}[挂学警])$"
 )
 PHONE_PATTERN = re.compile(r"^(?:1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
@@ -43,7 +47,7 @@ def is_valid_id_number(value: str) -> bool:
         born = date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
     except ValueError:
         return False
-    if born.year < 1900 or born > date.today():
+    if born.year < 1900 or born > timezone.localdate():
         return False
     return id_check_character(value[:17]) == value[17]
 

@@ -17,8 +17,11 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.utils.translation import gettext as _
+
 from eduplatform.checklists.access import templates_for_school
 from eduplatform.checklists.models import Frequency
+from eduplatform.checklists.refusals import refusal
 from eduplatform.compliance.periods import month_bounds, term_for, week_bounds
 from eduplatform.district.calendar import school_days
 from eduplatform.safety.models import Inspection, InspectionResponsibility, InspectionStatus, LocalTemplate
@@ -70,6 +73,18 @@ def required_sources(school) -> list[_Source]:
         for t in LocalTemplate.objects.filter(is_active=True).exclude(frequency=Frequency.ON_DEMAND)
     ]
     return sources
+
+
+def check_required(*, template=None, local_template=None) -> None:
+    """Refuse naming who does an inspection that is never required (on demand, or a school
+    template no longer in use): nobody would ever be told it is due. The same rule as
+    required_sources; which district templates a school uses is its access helpers' job."""
+    if template is not None and template.frequency == Frequency.ON_DEMAND:
+        raise refusal("template", _("该检查不是必做检查，不能指定负责人。"), "not_required")
+    if local_template is not None and not (
+        local_template.is_active and local_template.frequency != Frequency.ON_DEMAND
+    ):
+        raise refusal("local_template", _("该检查不是必做检查，不能指定负责人。"), "not_required")
 
 
 def requirements(school, today: date, *, sources: list[_Source] | None = None) -> list[Requirement]:

@@ -47,6 +47,7 @@ def remind_school(school, today: date) -> int:
     from eduplatform.accounts.models import User
     from eduplatform.checklists.models import EscalationReason
     from eduplatform.district.settings import setting_value
+    from eduplatform.duty.reminders import remind_duty
     from eduplatform.notifications.actions import notify
     from eduplatform.safety import facts
     from eduplatform.safety.actions.hazards import escalate_hazard
@@ -57,6 +58,7 @@ def remind_school(school, today: date) -> int:
     from eduplatform.safety.people import safety_officers
     from eduplatform.safety.schedule import requirements
     from eduplatform.safety.settings import HAZARD_ESCALATION_OVERDUE_DAYS
+    from eduplatform.vehicles.reminders import remind_vehicles
 
     told = 0
     officers = safety_officers(school)
@@ -96,6 +98,8 @@ def remind_school(school, today: date) -> int:
             if hazard.days_overdue(today) >= escalate_after:
                 escalate_hazard(school=school, hazard=hazard, reason=EscalationReason.OVERDUE)
         told += remind_campus(school, today, officers)
+        told += remind_vehicles(school, today, officers)
+        told += remind_duty(school, today)
         facts.refresh_overdue_fact(school)
         refresh_building_facts(school)
     return told

@@ -82,6 +82,25 @@ class ChoicesForm(TablerForm, forms.Form):
                 self.fields[name].queryset = queryset
 
 
+class PartialMoveForm(forms.Form):
+    """A move form that, for a batch card (400 stools), asks how many items move. Fewer than
+    the card holds become a card of their own (拆分); the whole card moves otherwise."""
+
+    def __init__(self, *args, asset=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if asset is None or asset.quantity < 2:
+            return
+        self.fields["quantity"] = forms.IntegerField(
+            label=_("数量"),
+            required=False,
+            initial=asset.quantity,
+            help_text=_("本卡片共 %(quantity)s %(unit)s；少于此数时，这部分拆分为一张新卡片。")
+            % {"quantity": asset.quantity, "unit": asset.unit},
+            widget=forms.NumberInput(attrs={"class": "form-control", "min": 1, "max": asset.quantity}),
+        )
+        self.order_fields(["quantity"])
+
+
 class RegisterForm(ChoicesForm):
     name = forms.CharField(label=_("资产名称"), max_length=200)
     classification_code = forms.CharField(
@@ -179,7 +198,7 @@ class DetailsForm(ChoicesForm):
         return {name: value for name, value in self.cleaned_data.items() if getattr(asset, name) != value}
 
 
-class IssueForm(ChoicesForm):
+class IssueForm(PartialMoveForm, ChoicesForm):
     custodian = person(_("领用人"))
     custodian_name = forms.CharField(label=_("或填写领用人姓名"), max_length=50, required=False,
                                      help_text=_("没有平台账号的人员，只记姓名。"))  # fmt: skip
@@ -204,7 +223,7 @@ class ReclaimForm(ChoicesForm):
     location_fields = ("location",)
 
 
-class BorrowForm(ChoicesForm):
+class BorrowForm(PartialMoveForm, ChoicesForm):
     borrower = person(_("借用人"), required=True)
     due_date = forms.DateField(label=_("应还日期"), widget=DATE)
     note = forms.CharField(label=_("用途"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
@@ -217,7 +236,7 @@ class ReturnForm(ReclaimForm):
     condition = forms.ChoiceField(label=_("归还时状况"), choices=Condition.choices, initial=Condition.GOOD)
 
 
-class TransferForm(ChoicesForm):
+class TransferForm(PartialMoveForm, ChoicesForm):
     to_department = place(_("调入部门"))
     to_location = place(_("调入地点"))
     to_class = place(_("调入班级"))
@@ -238,10 +257,12 @@ class TransferForm(ChoicesForm):
         for name in ("to_department", "to_location", "to_class", "to_custodian"):
             if self.cleaned_data.get(name) is not None:
                 data[name] = self.cleaned_data[name]
+        if self.cleaned_data.get("quantity") is not None:
+            data["quantity"] = self.cleaned_data["quantity"]
         return data
 
 
-class RepairOutForm(TablerForm, forms.Form):
+class RepairOutForm(PartialMoveForm, TablerForm, forms.Form):
     vendor = forms.CharField(label=_("维修单位"), max_length=200, required=False)
     fault = forms.CharField(label=_("故障情况"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3}))
     occurred_on = forms.DateField(label=_("送修日期"), widget=DATE, required=False)
@@ -257,7 +278,7 @@ class RepairBackForm(TablerForm, forms.Form):
     note = forms.CharField(label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class DamageForm(ChoicesForm):
+class DamageForm(PartialMoveForm, ChoicesForm):
     description = forms.CharField(
         label=_("损坏情况"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -270,9 +291,25 @@ class DamageForm(ChoicesForm):
     people_fields = ("responsible",)
 
 
-class DisposalRequestForm(TablerForm, forms.Form):
+class DisposalRequestForm(PartialMoveForm, TablerForm, forms.Form):
     method = forms.ChoiceField(label=_("处置方式"), choices=DisposalMethod.choices)
     reason = forms.CharField(label=_("处置理由"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class OutcomeForm(TablerForm, forms.Form):
+    """处置结果 of an approved disposal."""
+
+    counterparty = forms.CharField(
+        label=_("接收方"), max_length=200, required=False,
+        help_text=_("买受人、调入单位、受赠方或回收单位；报废可不填。"),
+    )  # fmt: skip
+    disposed_on = forms.DateField(label=_("处置日期"), widget=DATE, required=False)
+    proceeds = forms.DecimalField(
+        label=_("处置收入（元）"), max_digits=14, decimal_places=2, required=False,
+        help_text=_("没有收入（无偿调出、捐赠、报废无残值）填 0。"),
+    )  # fmt: skip
+    document_number = forms.CharField(label=_("凭证或文件号"), max_length=60, required=False)
+    is_remitted = forms.BooleanField(label=_("处置收入已上缴财政"), required=False)
 
 
 class DecisionForm(TablerForm, forms.Form):

@@ -42,6 +42,7 @@ urlpatterns = [
         {"decision": "reject"},
         name="reject-disposal",
     ),
+    path("disposals/<int:request_id>/outcome/", views.disposal_outcome, name="disposal-outcome"),
     path("stocktakes/", stocktake_views.stocktakes, name="stocktakes"),
     path("stocktakes/<int:stocktake_id>/", stocktake_views.stocktake, name="stocktake"),
     path("stocktakes/<int:stocktake_id>/count/", stocktake_views.count, name="count"),

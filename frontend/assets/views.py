@@ -39,6 +39,7 @@ from frontend.assets.pagination import WindowPage
 C = Capability
 PER_PAGE = 50
 HISTORY_SHOWN = 30
+PARTS_SHOWN = 50
 LEDGER_SORTS = [
     ("number", gettext_lazy("编号")), ("-number", gettext_lazy("编号（倒序）")), ("name", gettext_lazy("名称")),
     ("-acquired", gettext_lazy("取得日期（新在前）")), ("acquired", gettext_lazy("取得日期（旧在前）")),
@@ -167,6 +168,9 @@ def asset(request, asset_id):
     show_all = request.GET.get("history") == "all"
     history = list(movements if show_all else movements[: HISTORY_SHOWN + 1])
     has_more = not show_all and len(history) > HISTORY_SHOWN
+    # The cards split from this one (拆分), newest numbers last.
+    parts = access.assets_for_user(request.user, capabilities=caps).filter(split_from=card)
+    parts = list(parts.select_related("location").order_by("number")[: PARTS_SHOWN + 1])
     return render(
         request,
         "assets/asset.html",
@@ -179,6 +183,8 @@ def asset(request, asset_id):
             "attachments": list(card.attachments.all()),
             "damage_reports": list(card.damage_reports.order_by("-created_at")),
             "disposals": list(card.disposal_requests.prefetch_related("approvals").order_by("-created_at")),
+            "parts": parts[:PARTS_SHOWN],
+            "more_parts": len(parts) > PARTS_SHOWN,
             "verbs": _verbs(card) if C.ASSETS_MANAGE in caps else [],
             "can_manage": C.ASSETS_MANAGE in caps,
             "can_view": C.ASSETS_VIEW in caps,
@@ -229,14 +235,30 @@ def _action_page(
 ):
     card = _asset(request, asset_id)
     kwargs = {"choices": forms.Choices(request)} if with_choices else {}
+    if issubclass(form_class, forms.PartialMoveForm):
+        kwargs["asset"] = card
     form = form_class(request.POST or None, request.FILES or None, **kwargs)
     if request.method == "POST" and form.is_valid():
         try:
-            act(card, form)
+            result = act(card, form)
         except ValidationError as error:
             forms.add_refusal(form, error)
         else:
             messages.success(request, success)
+            # Part of a batch moved as a card of its own (拆分): show that card.
+            moved = getattr(result, "asset", None)
+            if moved is not None and moved.pk != card.pk:
+                messages.info(
+                    request,
+                    _("已从 %(number)s 拆分出 %(quantity)s %(unit)s，新卡片为 %(part)s。")
+                    % {
+                        "number": card.number,
+                        "quantity": moved.quantity,
+                        "unit": moved.unit,
+                        "part": moved.number,
+                    },
+                )
+                return redirect("frontend:assets:asset", moved.pk)
             return redirect("frontend:assets:asset", card.pk)
     return render(request, "assets/action.html", {"asset": card, "form": form, "title": title})
 
@@ -249,7 +271,7 @@ def movement_page(form_class, title, verb, success, *, with_choices=True, argume
     def view(request, asset_id):
         def act(card, form):
             data = arguments(form) if arguments else dict(form.cleaned_data)
-            verb(card, actor=request.user, **data)
+            return verb(card, actor=request.user, **data)
 
         return _action_page(
             request,
@@ -457,8 +479,38 @@ def disposals(request):
     return render(
         request,
         "assets/disposals.html",
-        {"page": page, "status": status, "statuses": DisposalStatus.choices, "form": forms.DecisionForm()},
+        {
+            "page": page,
+            "status": status,
+            "statuses": DisposalStatus.choices,
+            "form": forms.DecisionForm(),
+            "can_manage": C.ASSETS_MANAGE in _caps(request),
+        },
     )
+
+
+@require_http_methods(["GET", "POST"])
+@any_capability(C.ASSETS_MANAGE)
+def disposal_outcome(request, request_id):
+    """处置结果 of an approved disposal: who took it, when, for how much, handed to finance or not."""
+    disposal = access.disposal_request_for_user(request.user, request_id, capabilities=_caps(request))
+    initial = {
+        "counterparty": disposal.counterparty,
+        "disposed_on": disposal.disposed_on or timezone.localdate(),
+        "proceeds": disposal.proceeds,
+        "document_number": disposal.document_number,
+        "is_remitted": disposal.is_remitted,
+    }
+    form = forms.OutcomeForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.record_disposal_outcome(disposal, actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            forms.add_refusal(form, error)
+        else:
+            messages.success(request, _("已登记处置结果。"))
+            return redirect("frontend:assets:asset", disposal.asset_id)
+    return render(request, "assets/disposal_outcome.html", {"disposal": disposal, "form": form})
 
 
 @require_POST

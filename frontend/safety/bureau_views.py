@@ -11,7 +11,6 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from eduplatform.accounts.access import districts_for_user
 from eduplatform.accounts.roles import Capability
 from eduplatform.checklists import access
 from eduplatform.checklists import actions as checklists
@@ -27,9 +26,7 @@ C = Capability
 def templates(request):
     form = TemplateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        district = districts_for_user(request.user).order_by("code").first()
-        if district is None:
-            raise Http404
+        district = access.district_for_new_template(request.user)
         try:
             template = checklists.create_template(district=district, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
@@ -78,9 +75,7 @@ def template(request, pk):
                     version=draft, title=section_form.cleaned_data["title"], actor=request.user
                 )
             elif step in ("up", "down", "remove"):
-                item = access.item_for_user(request.user, request.POST.get("item"))
-                if item.version.template_id != record.pk:
-                    raise Http404
+                item = access.template_item_for_user(request.user, record, request.POST.get("item"))
                 if step == "remove":
                     checklists.remove_item(item=item, actor=request.user)
                 else:
@@ -147,7 +142,6 @@ def escalations(request):
 def seed(request):
     from eduplatform.checklists.library import seed_library
 
-    for district in districts_for_user(request.user).order_by("code")[:1]:
-        made = seed_library(district, actor=request.user)
-        messages.success(request, _("已导入 %(count)s 个标准模板。") % {"count": made})
+    made = seed_library(access.district_for_new_template(request.user), actor=request.user)
+    messages.success(request, _("已导入 %(count)s 个标准模板。") % {"count": made})
     return redirect("frontend:checklists:templates")

@@ -8,15 +8,15 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from eduplatform.accounts.roles import Capability
 from eduplatform.compliance.periods import term_for
+from eduplatform.dates import day_from
 from eduplatform.district.settings import setting_value
 from eduplatform.safety import actions as safety
 from eduplatform.safety import campus_access as access
@@ -25,6 +25,7 @@ from eduplatform.safety.campus_facts import drills_in_term
 from eduplatform.safety.photos import clean_photo
 from eduplatform.safety.settings import DRILLS_PER_TERM
 from frontend.access import capability_required, page_capabilities
+from frontend.files import private_file
 from frontend.safety.campus_forms import (
     AssessmentForm,
     BuildingForm,
@@ -168,7 +169,7 @@ def sign_out_visitor(request, pk):
 def visitor_log(request):
     """Everyone who came in on one day (today unless ?date=YYYY-MM-DD)."""
     caps = _caps(request)
-    day = parse_date(request.GET.get("date", "") or "") or timezone.localdate()
+    day = day_from(request.GET.get("date")) or timezone.localdate()
     listed = (
         access.visitors_for_user(request.user, caps).filter(entered_at__date=day).order_by("entered_at", "id")
     )
@@ -285,13 +286,4 @@ def document(request, kind, pk):
         file = access.drill_photo_for_user(request.user, caps, pk).image
     else:
         raise Http404
-    if not file:
-        raise Http404
-    try:
-        handle = file.open("rb")
-    except (FileNotFoundError, OSError):
-        raise Http404 from None
-    response = FileResponse(handle, as_attachment=kind != "drill-photo")
-    response["Cache-Control"] = "private, max-age=3600"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return private_file(file, as_attachment=kind != "drill-photo")

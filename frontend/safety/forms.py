@@ -31,16 +31,36 @@ def apply_refusal(form, error) -> None:
             form.add_error(field if field in form.fields else None, message)
 
 
+def _people_choices(people) -> list[tuple]:
+    return [("", "—")] + [(person.pk, person.name or person.username) for person in people]
+
+
 class ReportHazardForm(TablerForm, forms.Form):
     location = forms.CharField(label=_("位置"), max_length=100)
     category = forms.ChoiceField(label=_("类别"), choices=HazardCategory.choices)
     severity = forms.ChoiceField(label=_("等级"), choices=Severity.choices)
     description = forms.CharField(label=_("隐患描述"), widget=forms.Textarea(attrs={"rows": 3}))
-    deadline = forms.DateField(
-        label=_("整改期限"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
-        help_text=_("不填则按教育局规定的期限"),
+    responsible = forms.TypedChoiceField(
+        label=_("整改责任人"), coerce=int, required=False, empty_value=None,
+        help_text=_("不选则由安全管理人员指定"),
     )  # fmt: skip
+    deadline = forms.DateField(
+        label=_("整改期限"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     photos = MultiplePhotoField(label=_("照片"), required=False)
+
+    def __init__(self, *args, people=(), default_days=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["responsible"].choices = _people_choices(people)
+        if default_days:
+            # The district's defaults, so that the reporter knows what an empty deadline means.
+            self.fields["deadline"].help_text = _("不填则按等级默认：%(days)s") % {
+                "days": "，".join(
+                    _("%(severity)s %(days)s 天") % {"severity": label, "days": default_days[value]}
+                    for value, label in Severity.choices
+                    if value in default_days
+                )
+            }
 
 
 class RectifyForm(TablerForm, forms.Form):
@@ -54,17 +74,21 @@ class VerifyForm(TablerForm, forms.Form):
 
 class ReopenForm(TablerForm, forms.Form):
     reason = forms.CharField(label=_("退回原因"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    deadline = forms.DateField(
+        label=_("新的整改期限"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("不填则沿用原期限"),
+    )  # fmt: skip
 
 
 class AssignForm(TablerForm, forms.Form):
     responsible = forms.TypedChoiceField(label=_("整改责任人"), coerce=int, required=False, empty_value=None)
     deadline = forms.DateField(
-        label=_("整改期限"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("整改期限"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
 
     def __init__(self, *args, people=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["responsible"].choices = [("", "—")] + [(p.pk, p.name or p.username) for p in people]
+        self.fields["responsible"].choices = _people_choices(people)
 
 
 class TemplateForm(TablerForm, forms.Form):
@@ -105,11 +129,31 @@ class ItemForm(TablerForm, forms.Form):
 
     def definition(self) -> dict:
         data = dict(self.cleaned_data)
-        data.pop("section")
+        data.pop("section", None)
         for name in ("choices", "failing_choices"):
             raw = data[name].replace("，", ",").replace("、", ",")
             data[name] = [part.strip() for part in raw.split(",") if part.strip()]
         return data
+
+
+class LocalItemForm(ItemForm):
+    """An item the school adds (to its own template, or after a district template's items)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["section"]
+
+
+class LocalTemplateForm(TablerForm, forms.Form):
+    name = forms.CharField(label=_("模板名称"), max_length=100)
+    category = forms.ChoiceField(
+        label=_("类别"), choices=TemplateCategory.choices, initial=TemplateCategory.CUSTOM
+    )
+    frequency = forms.ChoiceField(label=_("频次"), choices=Frequency.choices, initial=Frequency.ON_DEMAND)
+    times_per_term = forms.IntegerField(
+        label=_("每学期次数"), min_value=1, max_value=50, initial=1, help_text=_("频次为“每学期若干次”时填写")
+    )
+    description = forms.CharField(label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class SectionForm(TablerForm, forms.Form):

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from frontend.safety import urls_campus, views
+from frontend.safety import template_views, urls_campus, views
 
 app_name = "safety"
 
@@ -15,6 +15,11 @@ urlpatterns = [
     path("hazards/report/", views.report_hazard, name="report-hazard"),
     path("hazards/<int:pk>/", views.hazard, name="hazard"),
     path("photos/<str:kind>/<int:pk>/", views.photo, name="photo"),
+    # The school's side of the template library and who does which inspection.
+    path("templates/", template_views.school_templates, name="school-templates"),
+    path("templates/<int:pk>/", template_views.district_template, name="district-template"),
+    path("local-templates/<int:pk>/", template_views.local_template, name="local-template"),
+    path("responsibilities/", template_views.responsibilities, name="responsibilities"),
 ]
 
 # Buildings, the visitor log, drills and emergency plans.

@@ -6,17 +6,18 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from eduplatform.accounts.roles import DISTRICT_ROLES, Capability
+from eduplatform.accounts.roles import Capability
 from eduplatform.checklists.access import template_for_school, templates_for_school
 from eduplatform.checklists.models import Severity
 from eduplatform.safety import access, facts
 from eduplatform.safety import actions as safety
+from eduplatform.safety.actions.hazards import default_deadlines, reporting_source
 from eduplatform.safety.models import (
     Hazard,
     HazardCategory,
@@ -24,10 +25,11 @@ from eduplatform.safety.models import (
     HazardStatus,
     InspectionStatus,
 )
-from eduplatform.safety.people import school_staff
+from eduplatform.safety.people import names_of, school_staff, staff_member
 from eduplatform.safety.photos import clean_photo, clean_signature
 from eduplatform.safety.schedule import requirements
 from frontend.access import capability_required, page_capabilities
+from frontend.files import private_file
 from frontend.safety.forms import (
     AssignForm,
     RectifyForm,
@@ -63,6 +65,8 @@ def inspections(request):
     if status in InspectionStatus.values:
         listed = listed.filter(status=status)
     page = Paginator(listed, INSPECTIONS_PER_PAGE).get_page(request.GET.get("page"))
+    due = requirements(school, today)
+    names = names_of({requirement.responsible_id for requirement in due})
     return render(
         request,
         "safety/inspections.html",
@@ -72,7 +76,15 @@ def inspections(request):
             "statuses": InspectionStatus.choices,
             "templates": list(templates_for_school(school).order_by("category", "name")),
             "local_templates": list(access.local_templates_for_school().filter(is_active=True)),
-            "requirements": requirements(school, today),
+            "requirements": [
+                {
+                    "requirement": requirement,
+                    "source": requirement.key,
+                    "is_mine": requirement.responsible_id == request.user.pk,
+                    "responsible": names.get(requirement.responsible_id, ""),
+                }
+                for requirement in due
+            ],
             "today": today,
             "can_record": C.SAFETY_RECORD in _caps(request),
         },
@@ -82,11 +94,16 @@ def inspections(request):
 @require_POST
 @capability_required(C.SAFETY_RECORD)
 def start_inspection(request):
+    """From the form's one list ("t<id>" a district template, "l<id>" the school's own), or
+    from `template` / `local_template` ids."""
     template = local = None
-    if request.POST.get("template"):
-        template = template_for_school(request.school, request.POST["template"])
-    elif request.POST.get("local_template"):
-        local = access.local_template_for_school(request.POST["local_template"])
+    source = request.POST.get("source", "")
+    template_id = source[1:] if source.startswith("t") else request.POST.get("template")
+    local_id = source[1:] if source.startswith("l") else request.POST.get("local_template")
+    if template_id:
+        template = template_for_school(request.school, template_id)
+    elif local_id:
+        local = access.local_template_for_school(local_id)
     try:
         inspection = safety.start_inspection(
             template=template,
@@ -255,7 +272,14 @@ def hazards(request):
 @require_http_methods(["GET", "POST"])
 @capability_required(C.HAZARDS_REPORT)
 def report_hazard(request):
-    form = ReportHazardForm(request.POST or None, request.FILES or None)
+    """Anyone's report with a photo, or, for a bureau inspector, a finding of their visit."""
+    school = request.school
+    form = ReportHazardForm(
+        request.POST or None,
+        request.FILES or None,
+        people=school_staff(school),
+        default_days=default_deadlines(school),
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -263,15 +287,21 @@ def report_hazard(request):
             hazard = safety.report_hazard(
                 category=data["category"], severity=data["severity"], location=data["location"],
                 description=data["description"], deadline=data["deadline"], photos=photos,
-                source=HazardSource.BUREAU_VISIT if request.school_roles & DISTRICT_ROLES else HazardSource.REPORT,
-                actor=request.user,
+                responsible=staff_member(school, data["responsible"], "responsible"), actor=request.user,
             )  # fmt: skip
         except ValidationError as error:
             apply_refusal(form, error)
         else:
             messages.success(request, _("隐患已上报，编号 %(number)s。") % {"number": hazard.number})
             return redirect("frontend:safety:hazard", pk=hazard.pk)
-    return render(request, "safety/report_hazard.html", {"form": form})
+    return render(
+        request,
+        "safety/report_hazard.html",
+        {
+            "form": form,
+            "is_bureau_visit": reporting_source(school, request.user) == HazardSource.BUREAU_VISIT,
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -294,9 +324,9 @@ def hazard(request, pk):
     if request.method == "POST":
         if step in ("start", "rectify") and not access.can_rectify(request.user, caps, record):
             raise PermissionDenied
-        if step in ("verify", "reopen") and C.HAZARDS_VERIFY not in caps:
+        if step in ("verify", "reopen") and not access.can_verify(request.user, caps, record):
             raise PermissionDenied
-        if step == "assign" and C.SAFETY_RECORD not in caps:
+        if step == "assign" and not access.can_assign(request.user, caps, record):
             raise PermissionDenied
         if step not in ("start", "rectify", "verify", "reopen", "assign"):
             raise Http404
@@ -322,11 +352,15 @@ def hazard(request, pk):
                 elif step == "verify":
                     safety.verify_hazard(hazard=record, notes=data["notes"], actor=request.user)
                 elif step == "reopen":
-                    safety.reopen_hazard(hazard=record, reason=data["reason"], actor=request.user)
+                    safety.reopen_hazard(
+                        hazard=record, reason=data["reason"], deadline=data["deadline"], actor=request.user
+                    )
                 else:
-                    responsible = next((p for p in people if p.pk == data["responsible"]), None)
                     safety.assign_hazard(
-                        hazard=record, responsible=responsible, deadline=data["deadline"], actor=request.user
+                        hazard=record,
+                        responsible=staff_member(request.school, data["responsible"], "responsible"),
+                        deadline=data["deadline"],
+                        actor=request.user,
                     )
             except ValidationError as error:
                 if form is None:
@@ -347,13 +381,11 @@ def hazard(request, pk):
             "forms": forms,
             "today": today,
             "is_overdue": record.is_overdue(today),
-            "can_rectify": access.can_rectify(request.user, caps, record)
-            and record.status in (HazardStatus.FOUND, HazardStatus.RECTIFYING, HazardStatus.REOPENED),
-            "can_start": access.can_rectify(request.user, caps, record)
-            and record.status in (HazardStatus.FOUND, HazardStatus.REOPENED),
-            "can_verify": C.HAZARDS_VERIFY in caps and record.status == HazardStatus.RECTIFIED,
-            "is_own_rectification": record.rectified_by_id == request.user.pk,
-            "can_assign": C.SAFETY_RECORD in caps and record.status != HazardStatus.VERIFIED,
+            "can_rectify": access.can_rectify(request.user, caps, record) and record.can_be_rectified,
+            "can_start": access.can_rectify(request.user, caps, record) and record.can_start_rectification,
+            "can_verify": access.can_verify(request.user, caps, record) and record.is_awaiting_verification,
+            "is_own_rectification": record.was_rectified_by(request.user),
+            "can_assign": access.can_assign(request.user, caps, record) and record.can_be_reassigned,
             "people": {person.pk: person for person in people},
         },
     )
@@ -375,13 +407,4 @@ def photo(request, kind, pk):
         file = access.signed_item_for_user(request.user, caps, pk).signature
     else:
         raise Http404
-    if not file:
-        raise Http404
-    try:
-        handle = file.open("rb")
-    except (FileNotFoundError, OSError):
-        raise Http404 from None
-    response = FileResponse(handle)
-    response["Cache-Control"] = "private, max-age=3600"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return private_file(file)

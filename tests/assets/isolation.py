@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from eduplatform.accounts.roles import Role
@@ -47,7 +48,7 @@ def make_assets_records(school, marker: str) -> dict[str, int]:
         disposal = actions.request_disposal(register(marker), method="scrap", reason=marker, actor=keeper)
         consumable = actions.create_consumable(name=marker, actor=keeper)
         stocktake = actions.open_stocktake(
-            name=marker, scope="school", reference_date=date.today(), actor=keeper
+            name=marker, scope="school", reference_date=timezone.localdate(), actor=keeper
         )
         property_list = actions.generate_class_property_list(school_class, actor=keeper)
         job = ImportJob.objects.create(

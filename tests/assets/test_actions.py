@@ -132,7 +132,7 @@ def test_registration_refuses_a_person_of_another_school(people, school_b):
         ({"unit_price": Decimal("-1")}, "unit_price", "invalid_amount"),
         ({"unit_price": "四千"}, "unit_price", "invalid_amount"),
         ({"unit_price": Decimal("10.001")}, "unit_price", "invalid_amount"),
-        ({"acquisition_date": date.today() + timedelta(days=2)}, "acquisition_date", "future_date"),
+        ({"acquisition_date": timezone.localdate() + timedelta(days=2)}, "acquisition_date", "future_date"),
         ({"name": "  "}, "name", "required"),
         ({"quantity": 0}, "quantity", "invalid_quantity"),
         ({"funding": "gift"}, "funding", "invalid_choice"),
@@ -186,14 +186,16 @@ def test_issue_refuses_a_card_not_in_stock_and_an_empty_recipient(projector, peo
     with pytest.raises(ValidationError) as raised:
         actions.issue_asset(projector, actor=people.keeper)
     assert refusal_code(raised) == "required"
-    actions.borrow_asset(projector, borrower=people.teacher, due_date=date.today(), actor=people.keeper)
+    actions.borrow_asset(
+        projector, borrower=people.teacher, due_date=timezone.localdate(), actor=people.keeper
+    )
     with pytest.raises(ValidationError) as raised:
         actions.issue_asset(projector, custodian=people.other_teacher, actor=people.keeper)
     assert refusal_code(raised) == "not_in_stock"
 
 
 def test_lend_and_get_back_a_projector(projector, people):
-    due = date.today() + timedelta(days=7)
+    due = timezone.localdate() + timedelta(days=7)
     actions.borrow_asset(projector, borrower=people.teacher, due_date=due, actor=people.keeper)
     projector.refresh_from_db()
     assert (projector.status, projector.borrower, projector.borrow_due_date) == (
@@ -222,17 +224,24 @@ def test_returning_what_was_not_borrowed_is_refused(projector, people):
 def test_borrow_refuses_a_due_date_before_the_loan_and_a_card_in_use(projector, people):
     with pytest.raises(ValidationError) as raised:
         actions.borrow_asset(
-            projector, borrower=people.teacher, due_date=date.today() - timedelta(days=1), actor=people.keeper
+            projector,
+            borrower=people.teacher,
+            due_date=timezone.localdate() - timedelta(days=1),
+            actor=people.keeper,
         )
     assert refusal_code(raised) == "due_before_borrow"
     actions.issue_asset(projector, custodian=people.other_teacher, actor=people.keeper)
     with pytest.raises(ValidationError) as raised:
-        actions.borrow_asset(projector, borrower=people.teacher, due_date=date.today(), actor=people.keeper)
+        actions.borrow_asset(
+            projector, borrower=people.teacher, due_date=timezone.localdate(), actor=people.keeper
+        )
     assert refusal_code(raised) == "not_in_stock"
 
 
 def test_a_damaged_return_leaves_the_card_damaged(projector, people):
-    actions.borrow_asset(projector, borrower=people.teacher, due_date=date.today(), actor=people.keeper)
+    actions.borrow_asset(
+        projector, borrower=people.teacher, due_date=timezone.localdate(), actor=people.keeper
+    )
     actions.return_asset(projector, condition="damaged", actor=people.keeper)
     projector.refresh_from_db()
     assert projector.status == AssetStatus.DAMAGED
@@ -288,7 +297,7 @@ def test_transfer_needs_an_approver_and_a_change(projector, people, places):
 
 def test_a_batch_transfer_is_all_or_nothing(register, people, places):
     first, second = register(), register()
-    actions.borrow_asset(second, borrower=people.teacher, due_date=date.today(), actor=people.keeper)
+    actions.borrow_asset(second, borrower=people.teacher, due_date=timezone.localdate(), actor=people.keeper)
     with pytest.raises(ValidationError) as raised:
         actions.transfer_assets(
             [first, second], to_location=places.lab, approver=people.director, actor=people.keeper
@@ -421,7 +430,9 @@ def test_a_rejected_disposal_returns_the_card_to_its_status(projector, people):
 
 
 def test_a_borrowed_card_cannot_be_disposed_of(projector, people):
-    actions.borrow_asset(projector, borrower=people.teacher, due_date=date.today(), actor=people.keeper)
+    actions.borrow_asset(
+        projector, borrower=people.teacher, due_date=timezone.localdate(), actor=people.keeper
+    )
     with pytest.raises(ValidationError) as raised:
         actions.request_disposal(projector, method="scrap", reason="x", actor=people.keeper)
     assert refusal_code(raised) == "not_disposable"
@@ -433,7 +444,7 @@ def test_a_borrowed_card_cannot_be_disposed_of(projector, people):
 def test_a_card_counted_in_an_open_stocktake_cannot_move(projector, register, people, places):
     uncounted = register()
     stocktake = actions.open_stocktake(
-        name="期末盘点", scope="school", reference_date=date.today(), actor=people.keeper
+        name="期末盘点", scope="school", reference_date=timezone.localdate(), actor=people.keeper
     )
     actions.record_count(stocktake, asset=projector, actor=people.keeper)
     with pytest.raises(ValidationError) as raised:

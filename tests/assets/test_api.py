@@ -3,7 +3,7 @@ counts), the actions as POST endpoints, and who may do what."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.db import connection
@@ -51,7 +51,7 @@ def test_cards_filter_by_chinese_substring_status_and_updated_since(
 ):
     register(name="多媒体投影仪")
     laptop = register(name="笔记本电脑")
-    actions.borrow_asset(laptop, borrower=people.teacher, due_date=date.today(), actor=people.keeper)
+    actions.borrow_asset(laptop, borrower=people.teacher, due_date=timezone.localdate(), actor=people.keeper)
 
     def names(params):
         return [row["name"] for row in keeper_client.get(url(in_school, "cards/"), params).json()["results"]]
@@ -67,7 +67,9 @@ def test_cards_filter_by_chinese_substring_status_and_updated_since(
 
 def test_the_ledger_syncs_by_updated_since(projector, keeper_client, in_school, people):
     moment = timezone.now()
-    actions.borrow_asset(projector, borrower=people.teacher, due_date=date.today(), actor=people.keeper)
+    actions.borrow_asset(
+        projector, borrower=people.teacher, due_date=timezone.localdate(), actor=people.keeper
+    )
     rows = keeper_client.get(url(in_school, "movements/"), {"updated_since": moment.isoformat()}).json()[
         "results"
     ]
@@ -90,7 +92,7 @@ def test_register_lend_and_return_through_the_api(keeper_client, in_school, peop
     assert (card["status"], card["kind"], card["number"]) == ("in_stock", "fixed", "ZC202400001")
     lent = keeper_client.post(
         url(in_school, f"cards/{card['id']}/borrow/"),
-        {"borrower": people.teacher.pk, "due_date": (date.today() + timedelta(days=3)).isoformat()},
+        {"borrower": people.teacher.pk, "due_date": (timezone.localdate() + timedelta(days=3)).isoformat()},
         content_type="application/json",
     )
     assert lent.status_code == 201
@@ -132,7 +134,7 @@ def test_an_id_of_something_the_caller_cannot_see_is_an_invalid_choice(
     stranger = make_user(Role.STAFF, school=school_b)
     response = keeper_client.post(
         url(in_school, f"cards/{projector.pk}/borrow/"),
-        {"borrower": stranger.pk, "due_date": date.today().isoformat()},
+        {"borrower": stranger.pk, "due_date": timezone.localdate().isoformat()},
         content_type="application/json",
     )
     assert response.status_code == 400
@@ -196,7 +198,7 @@ def test_a_stocktake_counted_by_scanning_labels(
     other = register()
     opened = keeper_client.post(
         url(in_school, "stocktakes/"),
-        {"name": "期末盘点", "scope": "school", "reference_date": date.today().isoformat()},
+        {"name": "期末盘点", "scope": "school", "reference_date": timezone.localdate().isoformat()},
         content_type="application/json",
     )
     assert opened.status_code == 201
@@ -237,9 +239,13 @@ def test_list_endpoints_cost_a_fixed_number_of_queries(
 ):
     for _ in range(2):
         card = register()
-        actions.borrow_asset(card, borrower=people.teacher, due_date=date.today(), actor=people.keeper)
+        actions.borrow_asset(
+            card, borrower=people.teacher, due_date=timezone.localdate(), actor=people.keeper
+        )
         actions.request_disposal(register(), method="scrap", reason="旧", actor=people.keeper)
-    actions.open_stocktake(name="盘点", scope="school", reference_date=date.today(), actor=people.keeper)
+    actions.open_stocktake(
+        name="盘点", scope="school", reference_date=timezone.localdate(), actor=people.keeper
+    )
     actions.create_consumable(name="粉笔", actor=people.keeper)
     expected = {
         "movements/": 6,

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import base64
 import io
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from openpyxl import load_workbook
 from PIL import Image, ImageDraw
 
@@ -110,7 +111,7 @@ def test_exports_give_the_filtered_ledger_and_the_finance_cards(register, keeper
 def test_lend_and_get_back_a_projector_on_the_pages(projector, keeper, in_school, people):
     body = keeper.get(page(in_school, f"{projector.pk}/")).content.decode()
     assert "借出" in body and "入库验收" in body
-    due = (date.today() + timedelta(days=7)).isoformat()
+    due = (timezone.localdate() + timedelta(days=7)).isoformat()
     response = keeper.post(
         page(in_school, f"{projector.pk}/borrow/"), {"borrower": people.teacher.pk, "due_date": due}
     )
@@ -128,7 +129,9 @@ def test_the_asset_page_costs_the_same_for_a_short_or_a_long_history(projector, 
     url = page(in_school, f"{projector.pk}/")
     short = queries_for(keeper, url)
     for _ in range(20):
-        actions.borrow_asset(projector, borrower=people.teacher, due_date=date.today(), actor=people.keeper)
+        actions.borrow_asset(
+            projector, borrower=people.teacher, due_date=timezone.localdate(), actor=people.keeper
+        )
         actions.return_asset(projector, actor=people.keeper)
     assert queries_for(keeper, url) == short
     body = keeper.get(url).content.decode()
@@ -237,7 +240,7 @@ def test_a_small_stocktake_by_ticking_items(register, keeper, in_school, people,
     first, second, third = register(), register(), register()
     response = keeper.post(
         page(in_school, "stocktakes/"),
-        {"name": "期末盘点", "scope": "school", "reference_date": date.today().isoformat()},
+        {"name": "期末盘点", "scope": "school", "reference_date": timezone.localdate().isoformat()},
     )
     stocktake = response["Location"].rstrip("/").rsplit("/", 1)[-1]
     count_url = page(in_school, f"stocktakes/{stocktake}/count/")
@@ -341,7 +344,7 @@ def test_the_class_teacher_signs_the_class_list_and_a_new_teacher_signs_again(
 
 def test_the_school_home_shows_the_assets_facts(register, in_school, people, client_for):
     card = register()
-    actions.borrow_asset(card, borrower=people.teacher, due_date=date.today(), actor=people.keeper)
+    actions.borrow_asset(card, borrower=people.teacher, due_date=timezone.localdate(), actor=people.keeper)
     actions.request_disposal(register(), method="scrap", reason="旧", actor=people.keeper)
     body = client_for(people.director).get(f"/s/{in_school.code}/").content.decode()
     assert "今天应归还的借用 1 件" in body

@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import connection, transaction
+from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from openpyxl import Workbook
@@ -34,11 +34,10 @@ from eduplatform.accounts.roles import Role
 from eduplatform.assets import actions
 from eduplatform.assets.models import ImportJob, Location, Stocktake, StocktakeStatus
 from eduplatform.assets.stocktakes import summarise
-from eduplatform.audit.models import AuditEvent
-from eduplatform.compliance.models import ComplianceFact
 from eduplatform.district.models import District
 from tenants.actions import SchoolDetails, provision_school
-from tenants.models import Domain, School, SchoolKind
+from tenants.models import School, SchoolKind
+from tests.benchmarks.schools import remove_schools
 from tests.world import make_user
 
 BENCH_DISTRICT = ("779800", "校产基准测试区")
@@ -63,23 +62,7 @@ STATUSES = ["in_use"] * 12 + ["in_stock"] * 5 + ["borrowed", "in_repair", "damag
 
 
 def remove_bench_schools() -> None:
-    """Drop what any run left: the schools' audit chains, rows and schemas (as test_provisioning does)."""
-    connection.set_schema_to_public()
-    bench_schools = School.objects.filter(code__startswith=CODE_PREFIX)
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT set_config('eduplatform.audit_purge', 'on', true)")
-        AuditEvent.objects.filter(school__in=bench_schools).delete()
-    ComplianceFact.objects.filter(school__in=bench_schools).delete()
-    Domain.objects.filter(tenant__in=bench_schools).delete()
-    bench_schools.delete()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT nspname FROM pg_namespace WHERE nspname LIKE %s",
-            [School.schema_name_for(CODE_PREFIX).replace("_", r"\_") + "%"],
-        )
-        for (schema_name,) in cursor.fetchall():
-            cursor.execute(f"DROP SCHEMA {connection.ops.quote_name(schema_name)} CASCADE")
+    remove_schools(CODE_PREFIX)
 
 
 @pytest.fixture(scope="module")

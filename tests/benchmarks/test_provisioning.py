@@ -18,13 +18,13 @@ from collections.abc import Iterator
 
 import pytest
 from django.core.management import call_command
-from django.db import connection, transaction
+from django.db import connection
 
-from eduplatform.audit.models import AuditEvent
 from eduplatform.district.models import District
 from tenants import actions, schemas
 from tenants.actions import SchoolDetails, provision_school
 from tenants.models import Domain, School, SchoolKind
+from tests.benchmarks.schools import remove_schools
 
 BENCH_DISTRICT = ("779900", "基准测试区教育局")
 # Every school made here has a 10-digit code starting with this; no other test uses it.
@@ -40,29 +40,7 @@ def bench_code(series: int, number: int) -> str:
 
 
 def remove_bench_schools() -> None:
-    """Drop what any run of these benchmarks left: rows first, then each schema on its own.
-
-    One DROP per schema, in autocommit: dropping hundreds of schemas in one transaction
-    can exhaust max_locks_per_transaction.
-    """
-    connection.set_schema_to_public()
-    bench_schools = School.objects.filter(code__startswith=CODE_PREFIX)
-    with transaction.atomic():
-        # Each bench school's audit events are a chain of their own, removed whole. The
-        # append-only trigger lets a transaction that sets audit_purge delete (as the
-        # retention purge does); other chains are untouched.
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT set_config('eduplatform.audit_purge', 'on', true)")
-        AuditEvent.objects.filter(school__in=bench_schools).delete()
-    Domain.objects.filter(tenant__in=bench_schools).delete()
-    bench_schools.delete()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT nspname FROM pg_namespace WHERE nspname LIKE %s",
-            [School.schema_name_for(CODE_PREFIX).replace("_", r"\_") + "%"],
-        )
-        for (schema_name,) in cursor.fetchall():
-            cursor.execute(f"DROP SCHEMA {connection.ops.quote_name(schema_name)} CASCADE")
+    remove_schools(CODE_PREFIX)
 
 
 @pytest.fixture(scope="module")

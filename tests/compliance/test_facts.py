@@ -2,10 +2,12 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django_tenants.utils import schema_context
 
 from eduplatform.compliance import facts
-from eduplatform.compliance.facts import FactSource, FactValue, recompute_school, record_fact
+from eduplatform.compliance.facts import FactSource, FactValue, recompute_school, record_fact, record_facts
 from eduplatform.compliance.models import ComplianceFact, DriftReport
 from eduplatform.organisation.models import Department
 
@@ -33,6 +35,30 @@ def test_a_fact_is_recorded_once_per_school_key_and_period(school_a):
         Decimal("12"),
         Decimal("16"),
     )
+
+
+def test_several_facts_are_written_in_one_statement_creating_or_overwriting(school_a):
+    record_fact(school=school_a, key="x.found", period="2026-11", fact=FactValue(3))
+    with CaptureQueriesContext(connection) as captured:
+        rows = record_facts(
+            school=school_a,
+            facts={
+                ("x.found", "2026-11"): FactValue(16),
+                ("x.rate", "2026-11"): FactValue(Decimal("68.75"), 11, 16, {"note": "16/11"}),
+            },
+        )
+    assert [query["sql"].split()[0] for query in captured if not query["sql"].startswith("SET ")] == [
+        "INSERT"
+    ]
+    assert all(row.pk for row in rows)
+    stored = {
+        fact.key: (fact.value, fact.numerator, fact.denominator, fact.detail)
+        for fact in ComplianceFact.objects.filter(school=school_a, period="2026-11")
+    }
+    assert stored == {
+        "x.found": (Decimal("16.0000"), None, None, {}),
+        "x.rate": (Decimal("68.7500"), Decimal("11"), Decimal("16"), {"note": "16/11"}),
+    }
 
 
 def test_recompute_reports_drift_and_heals_the_fact(school_a, department_count_source):

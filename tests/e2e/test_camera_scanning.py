@@ -14,6 +14,7 @@ from io import BytesIO
 
 import pytest
 import segno
+from django.utils import timezone
 from django_tenants.utils import schema_context
 from PIL import Image
 
@@ -89,7 +90,7 @@ def test_the_camera_counts_a_card_from_its_printed_label(live_server, live_world
                 actor=keeper,
             )
         stocktake = actions.open_stocktake(
-            name="扫码盘点", scope="school", reference_date=date.today(), actor=keeper
+            name="扫码盘点", scope="school", reference_date=timezone.localdate(), actor=keeper
         )
 
     phone = camera_phone

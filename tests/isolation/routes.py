@@ -143,11 +143,37 @@ SCHOOL_ROUTES: dict[str, Route] = {
     "frontend:safety:hazards": Route(SCHOOL),
     "frontend:safety:report-hazard": Route(SCHOOL),
     "frontend:safety:hazard": Route(SCHOOL, kwargs=lambda context: {"pk": context.hazard.pk}),
+    "frontend:safety:school-templates": Route(SCHOOL),
+    "frontend:safety:district-template": Route(SCHOOL, kwargs=lambda context: {"pk": context.template.pk}),
+    "frontend:safety:local-template": Route(SCHOOL, kwargs=lambda context: {"pk": context.local_template.pk}),
+    "frontend:safety:responsibilities": Route(SCHOOL),
     "frontend:safety:photo": Route(
         SCHOOL, kwargs=lambda context: {"kind": "hazard", "pk": context.hazard_photo.pk}
     ),
     "school-api:safety-template-list": Route(SCHOOL),
     "school-api:safety-template-detail": Route(SCHOOL, kwargs=lambda context: {"pk": context.template.pk}),
+    # The school's own templates and items, and who does which inspection (api/safety_templates.py).
+    "school-api:safety-local-template-list": Route(SCHOOL),
+    "school-api:safety-local-template-detail": Route(
+        SCHOOL, kwargs=lambda context: {"pk": context.local_template.pk}
+    ),
+    "school-api:safety-local-template-activate": Route(
+        SCHOOL, kwargs=lambda context: {"pk": context.local_template.pk}
+    ),
+    "school-api:safety-local-template-deactivate": Route(
+        SCHOOL, kwargs=lambda context: {"pk": context.local_template.pk}
+    ),
+    "school-api:safety-local-item-list": Route(SCHOOL),
+    "school-api:safety-local-item-detail": Route(
+        SCHOOL, kwargs=lambda context: {"pk": context.local_item.pk}
+    ),
+    "school-api:safety-local-item-deactivate": Route(
+        SCHOOL, kwargs=lambda context: {"pk": context.local_item.pk}
+    ),
+    "school-api:safety-responsibility-list": Route(SCHOOL),
+    "school-api:safety-responsibility-detail": Route(
+        SCHOOL, kwargs=lambda context: {"pk": context.responsibility.pk}
+    ),
     "school-api:safety-inspection-list": Route(SCHOOL),
     "school-api:safety-inspection-detail": Route(
         SCHOOL, kwargs=lambda context: {"pk": context.inspection.pk}
@@ -201,6 +227,63 @@ SCHOOL_ROUTES: dict[str, Route] = {
     "frontend:safety:upload-agreement": Route(SCHOOL),
     "school-api:safety-agreement-list": Route(SCHOOL),
     "school-api:safety-agreement-detail": Route(SCHOOL, kwargs=lambda context: {"pk": context.agreement.pk}),
+    # Duty (issue 5): school A's roster, shift, log and handover from tests/duty/isolation.py, by id.
+    "frontend:duty:roster": Route(SCHOOL),
+    "frontend:duty:my-shifts": Route(SCHOOL),
+    "frontend:duty:fill-roster": Route(SCHOOL),
+    "frontend:duty:add-shift": Route(SCHOOL),
+    "frontend:duty:shift": Route(SCHOOL, kwargs=lambda context: {"pk": context.duty["shift"]}),
+    "frontend:duty:edit-shift": Route(SCHOOL, kwargs=lambda context: {"pk": context.duty["shift"]}),
+    "frontend:duty:photo": Route(SCHOOL, kwargs=lambda context: {"pk": context.duty["photo"]}),
+    "school-api:duty-shift-list": Route(SCHOOL),
+    "school-api:duty-shift-copy-week": Route(SCHOOL),
+    "school-api:duty-shift-rotation": Route(SCHOOL),
+    "school-api:duty-shift-detail": Route(SCHOOL, kwargs=lambda context: {"pk": context.duty["shift"]}),
+    "school-api:duty-shift-change": Route(SCHOOL, kwargs=lambda context: {"pk": context.duty["shift"]}),
+    "school-api:duty-shift-cancel": Route(SCHOOL, kwargs=lambda context: {"pk": context.duty["shift"]}),
+    "school-api:duty-shift-log": Route(SCHOOL, kwargs=lambda context: {"pk": context.duty["shift"]}),
+    "school-api:duty-shift-rounds": Route(SCHOOL, kwargs=lambda context: {"pk": context.duty["shift"]}),
+    "school-api:duty-shift-events": Route(SCHOOL, kwargs=lambda context: {"pk": context.duty["shift"]}),
+    "school-api:duty-shift-submit-log": Route(SCHOOL, kwargs=lambda context: {"pk": context.duty["shift"]}),
+    "school-api:duty-shift-hand-over": Route(SCHOOL, kwargs=lambda context: {"pk": context.duty["shift"]}),
+    "school-api:duty-log-list": Route(SCHOOL),
+    "school-api:duty-log-detail": Route(SCHOOL, kwargs=lambda context: {"pk": context.duty["log"]}),
+    "school-api:duty-handover-list": Route(SCHOOL),
+    "school-api:duty-handover-detail": Route(SCHOOL, kwargs=lambda context: {"pk": context.duty["handover"]}),
+    "school-api:duty-handover-confirm": Route(
+        SCHOOL, kwargs=lambda context: {"pk": context.duty["handover"]}
+    ),
+    # School vehicles (issue 5): school A's vehicle, driver and trip from tests/vehicles/isolation.py, by id.
+    "frontend:vehicles:vehicles": Route(SCHOOL),
+    "frontend:vehicles:vehicle": Route(SCHOOL, kwargs=lambda context: {"pk": context.vehicles["vehicle"]}),
+    "frontend:vehicles:start-check": Route(
+        SCHOOL, kwargs=lambda context: {"pk": context.vehicles["vehicle"]}
+    ),
+    "frontend:vehicles:drivers": Route(SCHOOL),
+    "frontend:vehicles:driver": Route(SCHOOL, kwargs=lambda context: {"pk": context.vehicles["driver"]}),
+    "frontend:vehicles:trips": Route(SCHOOL),
+    "frontend:vehicles:trip": Route(SCHOOL, kwargs=lambda context: {"pk": context.vehicles["trip"]}),
+    "frontend:vehicles:start-trip": Route(SCHOOL, kwargs=lambda context: {"pk": context.vehicles["trip"]}),
+    "frontend:vehicles:close-trip": Route(SCHOOL, kwargs=lambda context: {"pk": context.vehicles["trip"]}),
+    "frontend:vehicles:correct-boarding": Route(
+        SCHOOL, kwargs=lambda context: {"pk": context.vehicles["trip"]}
+    ),
+    "frontend:vehicles:cancel-trip": Route(SCHOOL, kwargs=lambda context: {"pk": context.vehicles["trip"]}),
+    "school-api:vehicle-list": Route(SCHOOL),
+    "school-api:vehicle-detail": Route(SCHOOL, kwargs=lambda context: {"pk": context.vehicles["vehicle"]}),
+    "school-api:vehicle-checks": Route(SCHOOL, kwargs=lambda context: {"pk": context.vehicles["vehicle"]}),
+    "school-api:vehicle-driver-list": Route(SCHOOL),
+    "school-api:vehicle-driver-detail": Route(
+        SCHOOL, kwargs=lambda context: {"pk": context.vehicles["driver"]}
+    ),
+    "school-api:vehicle-trip-list": Route(SCHOOL),
+    "school-api:vehicle-trip-detail": Route(SCHOOL, kwargs=lambda context: {"pk": context.vehicles["trip"]}),
+    "school-api:vehicle-trip-start": Route(SCHOOL, kwargs=lambda context: {"pk": context.vehicles["trip"]}),
+    "school-api:vehicle-trip-close": Route(SCHOOL, kwargs=lambda context: {"pk": context.vehicles["trip"]}),
+    "school-api:vehicle-trip-correct-boarding": Route(
+        SCHOOL, kwargs=lambda context: {"pk": context.vehicles["trip"]}
+    ),
+    "school-api:vehicle-trip-cancel": Route(SCHOOL, kwargs=lambda context: {"pk": context.vehicles["trip"]}),
     # People and API keys of the school, pointing at school A's own account, role and key.
     "frontend:people": Route(SCHOOL),
     "frontend:create-person": Route(SCHOOL),
@@ -262,6 +345,9 @@ SCHOOL_ROUTES: dict[str, Route] = {
         SCHOOL, kwargs=lambda context: {"request_id": context.assets["disposal_request"]}
     ),
     "frontend:assets:reject-disposal": Route(
+        SCHOOL, kwargs=lambda context: {"request_id": context.assets["disposal_request"]}
+    ),
+    "frontend:assets:disposal-outcome": Route(
         SCHOOL, kwargs=lambda context: {"request_id": context.assets["disposal_request"]}
     ),
     "frontend:assets:stocktake": Route(
@@ -343,6 +429,9 @@ SCHOOL_ROUTES: dict[str, Route] = {
         SCHOOL, kwargs=lambda context: {"pk": context.assets["disposal_request"]}
     ),
     "school-api:asset-disposal-request-reject": Route(
+        SCHOOL, kwargs=lambda context: {"pk": context.assets["disposal_request"]}
+    ),
+    "school-api:asset-disposal-request-outcome": Route(
         SCHOOL, kwargs=lambda context: {"pk": context.assets["disposal_request"]}
     ),
     "school-api:asset-consumable-detail": Route(

@@ -25,7 +25,9 @@ from eduplatform.organisation.models import Department
 from tenants.models import School
 from tenants.routing import school_reverse
 from tests.assets.isolation import make_assets_records
+from tests.duty.isolation import make_duty_records
 from tests.isolation.routes import DISTRICT, OPERATOR, PUBLIC, PUBLIC_ROUTES, SCHOOL, SCHOOL_ROUTES, Route
+from tests.vehicles.isolation import make_vehicle_records
 from tests.world import make_user
 
 METHODS = ("get", "post", "put", "patch", "delete")
@@ -86,6 +88,9 @@ class Context:
     inspection_photo: Any = None
     hazard: Any = None
     hazard_photo: Any = None
+    local_template: Any = None
+    local_item: Any = None
+    responsibility: Any = None
     # Buildings, the visitor log, drills and plans of school A.
     building: Any = None
     building_assessment: Any = None
@@ -95,6 +100,10 @@ class Context:
     agreement: Any = None
     # Assets (issue 4): ids of school A's card, stocktake, list... (tests/assets/isolation.py).
     assets: dict = field(default_factory=dict)
+    # Duty (issue 5): ids of school A's shift, log, photo and handover (tests/duty/isolation.py).
+    duty: dict = field(default_factory=dict)
+    # School vehicles (issue 5): ids of school A's vehicle, driver and trip (tests/vehicles/isolation.py).
+    vehicles: dict = field(default_factory=dict)
 
     @property
     def membership_kwargs(self) -> dict:
@@ -111,7 +120,16 @@ class Outsider:
 def make_safety_records(school, marker: str) -> dict:
     """A template of A's district and an inspection, photo, hazard and escalation of A's, named by the marker."""
     from eduplatform.checklists.actions import add_item, create_template, escalate, publish_version
-    from eduplatform.safety.models import Hazard, HazardPhoto, Inspection, InspectionItem, InspectionPhoto
+    from eduplatform.safety.models import (
+        Hazard,
+        HazardPhoto,
+        Inspection,
+        InspectionItem,
+        InspectionPhoto,
+        InspectionResponsibility,
+        LocalItem,
+        LocalTemplate,
+    )
 
     template = create_template(
         district=school.district, actor=None, name=marker, category="daily_patrol", frequency="school_day"
@@ -132,11 +150,17 @@ def make_safety_records(school, marker: str) -> dict:
             description=marker, reported_on=timezone.localdate(), deadline=timezone.localdate(),
         )  # fmt: skip
         hazard_photo = HazardPhoto.objects.create(hazard=hazard, kind="found", image="isolation/none.jpg")
+        local_template = LocalTemplate.objects.create(name=marker, description=marker)
+        local_item = LocalItem.objects.create(local_template=local_template, text=marker)
+        responsibility = InspectionResponsibility.objects.create(
+            local_template=local_template, person_id=inspection.inspector_id
+        )
         campus = make_campus_records(marker)
     escalate(school=school, hazard=hazard, reason="critical")
     return {
         "template": template, "template_item": item, "inspection": inspection,
-        "inspection_photo": inspection_photo, "hazard": hazard, "hazard_photo": hazard_photo, **campus,
+        "inspection_photo": inspection_photo, "hazard": hazard, "hazard_photo": hazard_photo,
+        "local_template": local_template, "local_item": local_item, "responsibility": responsibility, **campus,
     }  # fmt: skip
 
 
@@ -194,6 +218,8 @@ def context(school_a) -> Context:
     return Context(
         **safety_records,
         assets=make_assets_records(school_a, marker),
+        duty=make_duty_records(school_a, marker),
+        vehicles=make_vehicle_records(school_a, marker),
         school=school_a,
         marker=marker,
         department=department,

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -72,7 +72,7 @@ def test_drills_this_term_against_the_district_minimum(world, bureau_admin, safe
     [
         ({"kind": "party"}, "kind", "invalid_kind"),
         ({"title": ""}, "title", "required"),
-        ({"held_on": date.today() + timedelta(days=3)}, "held_on", "date_in_future"),
+        ({"held_on": timezone.localdate() + timedelta(days=3)}, "held_on", "date_in_future"),
         ({"students": -1}, "students", "invalid_number"),
         ({"students": 0, "staff": 0}, "students", "nobody_took_part"),
         ({"evacuation_seconds": 10**9}, "evacuation_seconds", "invalid_number"),

@@ -155,6 +155,11 @@ def test_the_daily_list_by_date(school_a, guard):
     listed = client.get(api(school_a, "safety-visitor-list") + f"?date={day}").json()["results"]
     assert [row["name"] for row in listed] == ["前日来访"]
     assert today_visit.pk
+    # A day that is not in the calendar: today's list on the page, a problem in the API.
+    shown = client.get(page(school_a, "visitor-log") + "?date=2026-02-30").content.decode()
+    assert "今日来访" in shown
+    refused = client.get(api(school_a, "safety-visitor-list") + "?date=2026-02-30")
+    assert refused.status_code == 400 and refused.json()["errors"]["date"][0]["code"] == "invalid_date"
 
 
 def test_the_api_signs_in_and_out_and_refuses_as_problem_json(school_a, guard):

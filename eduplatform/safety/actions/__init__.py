@@ -25,6 +25,11 @@ from eduplatform.safety.actions.inspections import (
     start_inspection,
     submit_inspection,
 )
+from eduplatform.safety.actions.local_templates import (
+    set_local_template_active,
+    update_local_item,
+    update_local_template,
+)
 from eduplatform.safety.actions.visitors import sign_in_visitor, sign_out_visitor
 
 __all__ = [
@@ -45,6 +50,7 @@ __all__ = [
     "report_hazard",
     "review_plan",
     "save_answers",
+    "set_local_template_active",
     "set_responsibility",
     "sign_agreement",
     "sign_in_visitor",
@@ -53,5 +59,7 @@ __all__ = [
     "start_inspection",
     "start_rectification",
     "submit_inspection",
+    "update_local_item",
+    "update_local_template",
     "verify_hazard",
 ]

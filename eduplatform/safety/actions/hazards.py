@@ -5,8 +5,10 @@ found ──> rectifying ──> rectified ──> verified
   └────────────────────────┘   └──> reopened ──> rectifying / rectified
 
 Rules: a deadline never before the report date (default by severity, a district
-setting); rectifying needs evidence photos and notes; the verifier (or the one sending
-it back) is someone other than the rectifier. Critical hazards go to the bureau at once.
+setting); the responsible person is a member of the school; rectifying needs evidence
+photos and notes; the verifier (or the one sending it back) is someone other than the
+rectifier. A report by a bureau person is a finding of a bureau visit (督导检查), any
+other is a report (随手拍, with a photo). Critical hazards go to the bureau at once.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from eduplatform.accounts.access import school_roles
+from eduplatform.accounts.roles import DISTRICT_ROLES
 from eduplatform.audit.trail import current_school, record_bulk_change, record_change, snapshot
 from eduplatform.checklists.actions import escalate, resolve_escalations
 from eduplatform.checklists.models import EscalationReason, Severity
@@ -31,6 +35,7 @@ from eduplatform.safety.models import (
     HazardStatus,
 )
 from eduplatform.safety.notices import tell_about_escalation
+from eduplatform.safety.people import check_staff_member
 from eduplatform.safety.settings import default_deadline_days
 
 
@@ -38,6 +43,18 @@ def default_deadline(school, severity: str, reported_on: date, days: int | None 
     if days is None:
         days = default_deadline_days(school.district, severity)
     return reported_on + timedelta(days=days)
+
+
+def reporting_source(school, actor) -> str:
+    """Who reports decides the source: a bureau person (inspector on a visit) or the school's own."""
+    if getattr(actor, "pk", None) and school_roles(actor, school) & DISTRICT_ROLES:
+        return HazardSource.BUREAU_VISIT
+    return HazardSource.REPORT
+
+
+def default_deadlines(school) -> dict[str, int]:
+    """Days to rectify by severity, as the district set them (shown beside the deadline field)."""
+    return {severity: default_deadline_days(school.district, severity) for severity in Severity.values}
 
 
 def _check_fields(*, category, severity, location, description, source) -> dict:
@@ -111,11 +128,13 @@ def open_hazard(
     return hazard
 
 
-def after_opening(*, school, hazards: list[Hazard], actor) -> None:
-    """Audit, facts and escalation for hazards just opened, in the same transaction."""
-    record_bulk_change(
-        actor=actor, action="create", changes=[(hazard, None) for hazard in hazards], school=school
-    )
+def after_opening(*, school, hazards: list[Hazard], actor, audited: bool = False) -> None:
+    """Audit, facts and escalation for hazards just opened, in the same transaction.
+    `audited`: the caller has recorded their "create" events with its own (one append)."""
+    if not audited:
+        record_bulk_change(
+            actor=actor, action="create", changes=[(hazard, None) for hazard in hazards], school=school
+        )
     for day in sorted({hazard.reported_on for hazard in hazards}):
         facts.refresh_hazard_facts(school, day)
     for hazard in hazards:
@@ -140,14 +159,16 @@ def report_hazard(
     description: str,
     photos=(),
     actor,
-    source: str = HazardSource.REPORT,
+    source: str | None = None,
     responsible=None,
     deadline: date | None = None,
     reported_on: date | None = None,
     building=None,
 ) -> Hazard:
-    """Anyone's report (随手拍, with a photo) or a bureau inspector's finding on a visit."""
+    """Anyone's report (随手拍, with a photo) or a bureau inspector's finding on a visit
+    (the source follows from who reports unless given)."""
     school = current_school()
+    source = source or reporting_source(school, actor)
     values = _check_fields(
         category=category, severity=severity, location=location, description=description, source=source
     )
@@ -156,6 +177,7 @@ def report_hazard(
     reported_on = reported_on or timezone.localdate()
     if deadline is not None:
         _check_deadline(deadline, reported_on)
+    check_staff_member(school, responsible, "responsible")
     with transaction.atomic():
         stored = [_store(photo) for photo in photos]
         hazard = open_hazard(
@@ -186,15 +208,16 @@ def _refuse_transition(hazard: Hazard, verb: str):
     )
 
 
-def _is_same_person(actor, user_id) -> bool:
-    return user_id is not None and getattr(actor, "pk", None) == user_id
+def _refuse_own_work() -> Exception:
+    return refusal("verifier", _("整改人不能验收自己的整改，请由其他人员验收。"), "same_person")
 
 
 def assign_hazard(*, hazard: Hazard, responsible=None, deadline: date | None = None, actor) -> Hazard:
-    if hazard.status in (HazardStatus.VERIFIED,):
+    if not hazard.can_be_reassigned:
         raise _refuse_transition(hazard, _("修改"))
     if deadline is not None:
         _check_deadline(deadline, hazard.reported_on)
+    check_staff_member(current_school(), responsible, "responsible")
     with transaction.atomic():
         hazard = _locked(hazard)
         before = snapshot(hazard)
@@ -211,7 +234,7 @@ def assign_hazard(*, hazard: Hazard, responsible=None, deadline: date | None = N
 def start_rectification(*, hazard: Hazard, actor, notes: str = "") -> Hazard:
     with transaction.atomic():
         hazard = _locked(hazard)
-        if hazard.status not in (HazardStatus.FOUND, HazardStatus.REOPENED):
+        if not hazard.can_start_rectification:
             raise _refuse_transition(hazard, _("开始整改"))
         before = snapshot(hazard)
         hazard.status = HazardStatus.RECTIFYING
@@ -234,7 +257,7 @@ def rectify_hazard(*, hazard: Hazard, notes: str, photos=(), actor) -> Hazard:
         errors["notes"] = (_("请填写整改措施。"), "required")
     with transaction.atomic():
         hazard = _locked(hazard)
-        if hazard.status not in (HazardStatus.FOUND, HazardStatus.RECTIFYING, HazardStatus.REOPENED):
+        if not hazard.can_be_rectified:
             raise _refuse_transition(hazard, _("提交整改"))
         if errors:
             raise refusals(errors)
@@ -258,10 +281,10 @@ def verify_hazard(*, hazard: Hazard, actor, notes: str = "", photos=()) -> Hazar
     """Accept a rectification: by someone other than the person who rectified it."""
     with transaction.atomic():
         hazard = _locked(hazard)
-        if hazard.status != HazardStatus.RECTIFIED:
+        if not hazard.is_awaiting_verification:
             raise _refuse_transition(hazard, _("验收"))
-        if _is_same_person(actor, hazard.rectified_by_id):
-            raise refusal("verifier", _("整改人不能验收自己的整改，请由其他人员验收。"), "same_person")
+        if hazard.was_rectified_by(actor):
+            raise _refuse_own_work()
         before = snapshot(hazard)
         stored = [_store(photo) for photo in photos]
         HazardPhoto.objects.bulk_create(
@@ -284,10 +307,10 @@ def reopen_hazard(*, hazard: Hazard, reason: str, actor, deadline: date | None =
     """Send a rectification back: not good enough. The same person may not judge their own work."""
     with transaction.atomic():
         hazard = _locked(hazard)
-        if hazard.status != HazardStatus.RECTIFIED:
+        if not hazard.is_awaiting_verification:
             raise _refuse_transition(hazard, _("退回"))
-        if _is_same_person(actor, hazard.rectified_by_id):
-            raise refusal("verifier", _("整改人不能验收自己的整改，请由其他人员验收。"), "same_person")
+        if hazard.was_rectified_by(actor):
+            raise _refuse_own_work()
         if not (reason or "").strip():
             raise refusal("reason", _("请填写退回原因。"), "required")
         if deadline is not None:

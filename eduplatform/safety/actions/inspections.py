@@ -8,13 +8,22 @@ opens one hazard for each failed item that says so.
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from eduplatform.audit.trail import current_school, record_change, record_event, snapshot
+from eduplatform.audit.trail import (
+    change_values,
+    current_school,
+    record_change,
+    record_event,
+    record_events,
+    snapshot,
+)
 from eduplatform.checklists import answers
 from eduplatform.checklists.models import Frequency, ItemDefinition, ItemKind, TemplateCategory
 from eduplatform.checklists.refusals import refusal, refusals
@@ -152,27 +161,43 @@ def save_answers(*, inspection: Inspection, answers: dict, actor) -> Inspection:
     _editable(inspection)
     items = {item.pk: item for item in inspection.items.all()}
     changed = _apply(items, answers)
-    with transaction.atomic():
-        _write_answers(inspection, changed, actor)
+    if changed:
+        with transaction.atomic():
+            now = timezone.now()
+            _write_answers(changed, now)
+            Inspection.objects.filter(pk=inspection.pk).update(updated_at=now)
+            record_event(actor=actor, **_answer_event(inspection, changed))
     return inspection
 
 
-def _write_answers(inspection: Inspection, changed: list[InspectionItem], actor) -> None:
-    if not changed:
-        return
-    now = timezone.now()
+def _write_answers(changed: list[InspectionItem], now) -> None:
+    """One UPDATE per distinct answer rather than bulk_update's CASE per row and field: a
+    patrol's forty answers are mostly the same "pass", so this is one or a few statements."""
+    same_answer: dict[tuple, list[int]] = defaultdict(list)
     for item in changed:
         item.updated_at = now
-    InspectionItem.objects.bulk_update(
-        changed, ["result", "number_value", "text_value", "choice_value", "note", "is_failed", "updated_at"]
-    )
-    Inspection.objects.filter(pk=inspection.pk).update(updated_at=now)
-    record_event(
-        actor=actor,
-        action="answer",
-        object_type="safety.inspection",
-        object_id=str(inspection.pk),
-        after={
+        answer = (
+            item.result,
+            item.number_value,
+            item.text_value,
+            item.choice_value,
+            item.note,
+            item.is_failed,
+        )
+        same_answer[answer].append(item.pk)
+    for (result, number, text, choice, note, is_failed), ids in same_answer.items():
+        InspectionItem.objects.filter(pk__in=ids).update(
+            result=result, number_value=number, text_value=text, choice_value=choice, note=note,
+            is_failed=is_failed, updated_at=now,
+        )  # fmt: skip
+
+
+def _answer_event(inspection: Inspection, changed: list[InspectionItem]) -> dict:
+    return {
+        "action": "answer",
+        "object_type": "safety.inspection",
+        "object_id": str(inspection.pk),
+        "after": {
             str(item.pk): {
                 "result": item.result,
                 "number": str(item.number_value) if item.number_value is not None else None,
@@ -182,7 +207,7 @@ def _write_answers(inspection: Inspection, changed: list[InspectionItem], actor)
             }
             for item in changed
         },
-    )
+    }
 
 
 def add_inspection_photo(*, item: InspectionItem, image, actor) -> InspectionPhoto:
@@ -260,16 +285,15 @@ def submit_inspection(
         errors = _missing(items, {item_id: len(names) for item_id, names in photos.items()})
         if errors:
             raise refusals(errors)
-        _write_answers(inspection, changed, actor)
         before = snapshot(inspection)
         now = timezone.now()
+        _write_answers(changed, now)
         inspection.status = InspectionStatus.SUBMITTED
         inspection.submitted_at = now
         inspection.performed_on = timezone.localdate(now)
         if summary is not None:
             inspection.summary = summary.strip()
         inspection.save()
-        record_change(actor=actor, action="submit", instance=inspection, before=before)
         school = current_school()
         hazards = [
             open_hazard(
@@ -290,8 +314,18 @@ def submit_inspection(
             for item in items
             if item.is_failed and item.opens_hazard
         ]
+        # The answers, the submit and each hazard opened: one event each, appended together.
+        record_events(
+            actor=actor,
+            school=school,
+            events=[
+                *([_answer_event(inspection, changed)] if changed else []),
+                change_values(action="submit", instance=inspection, before=before),
+                *(change_values(action="create", instance=hazard, before=None) for hazard in hazards),
+            ],
+        )
         if hazards:
-            after_opening(school=school, hazards=hazards, actor=actor)
+            after_opening(school=school, hazards=hazards, actor=actor, audited=True)
         facts.refresh_inspection_facts(school, inspection.performed_on)
     return inspection
 
@@ -368,7 +402,16 @@ def remove_local_item(*, item: LocalItem, actor) -> LocalItem:
 def set_responsibility(
     *, person, template=None, local_template=None, actor
 ) -> InspectionResponsibility | None:
-    """Name who does a required inspection (None: nobody in particular, the safety officers)."""
+    """Name who does a required inspection (None: nobody in particular, the safety officers).
+    The person is one of the school's who may fill in inspections."""
+    from eduplatform.safety.people import check_inspection_person
+    from eduplatform.safety.schedule import check_required
+
+    if (template is None) == (local_template is None):
+        raise refusal("template", _("请选择检查模板。"), "required")
+    check_inspection_person(current_school(), person)
+    if person is not None:  # clearing is always allowed, e.g. after a template stops being required
+        check_required(template=template, local_template=local_template)
     lookup = {"template_id": template.pk} if template is not None else {"local_template": local_template}
     with transaction.atomic():
         existing = InspectionResponsibility.objects.filter(**lookup).first()

@@ -38,6 +38,8 @@ class HazardStatus(models.TextChoices):
 OPEN_STATUSES = (HazardStatus.FOUND, HazardStatus.RECTIFYING, HazardStatus.REOPENED)
 # Counted as rectified by the rectification rate (整改率).
 RECTIFIED_STATUSES = (HazardStatus.RECTIFIED, HazardStatus.VERIFIED)
+# Where "start rectifying" may begin: a new hazard, or one sent back.
+STARTABLE_STATUSES = (HazardStatus.FOUND, HazardStatus.REOPENED)
 
 
 class HazardQuerySet(models.QuerySet["Hazard"]):
@@ -109,6 +111,30 @@ class Hazard(models.Model):
 
     def is_overdue(self, today) -> bool:
         return self.is_open and self.deadline < today
+
+    # The state rules of the register, asked by the actions (which refuse) and by the pages
+    # (which offer only what the actions would accept).
+
+    @property
+    def can_start_rectification(self) -> bool:
+        return self.status in STARTABLE_STATUSES
+
+    @property
+    def can_be_rectified(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def is_awaiting_verification(self) -> bool:
+        """Rectified and waiting for someone to verify it or send it back."""
+        return self.status == HazardStatus.RECTIFIED
+
+    @property
+    def can_be_reassigned(self) -> bool:
+        return self.status != HazardStatus.VERIFIED
+
+    def was_rectified_by(self, person) -> bool:
+        """The rectifier may not judge their own work (verify it or send it back)."""
+        return self.rectified_by_id is not None and self.rectified_by_id == getattr(person, "pk", None)
 
     def days_overdue(self, today) -> int:
         return max((today - self.deadline).days, 0) if self.is_open else 0
