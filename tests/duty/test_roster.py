@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, time, timedelta
 
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django_tenants.utils import schema_context
@@ -156,6 +157,15 @@ def test_a_past_shift_with_a_log_or_a_handover_is_no_longer_changed(officer, tea
     change_shift(shift=past, **_values(leader=teacher, starts_at=past.starts_at, ends_at=past.ends_at),
                  actor=officer)  # fmt: skip
     assert Shift.objects.get(pk=past.pk).leader() == teacher
+    # ... but not moved or cancelled: its missing log stays counted.
+    with pytest.raises(ValidationError) as refused:
+        change_shift(shift=past, **_values(leader=teacher, starts_at=past.starts_at + hours(48),
+                     ends_at=past.ends_at + hours(48)), actor=officer)  # fmt: skip
+    assert first_code(refused.value) == "shift_ended"
+    with pytest.raises(ValidationError) as refused:
+        cancel_shift(shift=past, actor=officer)
+    assert first_code(refused.value) == "shift_ended"
+    assert Shift.objects.get(pk=past.pk).status != ShiftStatus.CANCELLED
 
 
 def test_cancel_is_audited_and_refused_twice(officer, teacher, in_school_a):
@@ -186,7 +196,9 @@ def test_copy_last_week_to_this_week(officer, teacher, colleague, in_school_a):
     cancelled = create_shift(kind="day", starts_at=local_moment(last_monday + timedelta(days=2), time(8)),
                              ends_at=local_moment(last_monday + timedelta(days=2), time(18)), leader=colleague,
                              actor=officer)  # fmt: skip
-    cancel_shift(shift=cancelled, actor=officer)
+    # Cancelled last Monday, before it was due (an ended shift can no longer be cancelled).
+    with time_machine.travel(local_moment(last_monday, time(9)), tick=False):
+        cancel_shift(shift=cancelled, actor=officer)
 
     copied = copy_week(
         source=last_monday + timedelta(days=3), target=this_monday + timedelta(days=5), actor=officer

@@ -237,6 +237,12 @@ def change_shift(
         lock_roster()
         shift = _locked(shift)
         _refuse_if_settled(shift, cancelling=False)
+        if shift.ends_at <= timezone.now() and (plan.starts_at, plan.ends_at) != (
+            shift.starts_at,
+            shift.ends_at,
+        ):
+            # Who was on duty may be corrected afterwards; when, which the log count rests on, may not.
+            errors["starts_at"] = (_("该班次已结束，只能更正值班人员，不能修改时间。"), "shift_ended")
         _resolve_people(school, [plan], errors)
         if errors:
             raise refusals(errors)
@@ -258,6 +264,9 @@ def cancel_shift(*, shift: Shift, reason: str = "", actor) -> Shift:
         lock_roster()
         shift = _locked(shift)
         _refuse_if_settled(shift, cancelling=True)
+        if shift.ends_at <= timezone.now():
+            # An ended shift without a log stays counted as one (duty.shifts_without_log).
+            raise refusal("status", _("该班次已结束，不能取消。"), "shift_ended")
         if Handover.objects.filter(to_shift=shift, received_at__isnull=True).exists():
             raise refusal("status", _("上一班已向该班次交班，待接班确认后才能取消。"), "handover_pending")
         before = shift_snapshot(shift)
