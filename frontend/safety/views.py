@@ -385,6 +385,8 @@ def hazard(request, pk):
             "can_start": access.can_rectify(request.user, caps, record) and record.can_start_rectification,
             "can_verify": access.can_verify(request.user, caps, record) and record.is_awaiting_verification,
             "is_own_rectification": record.was_rectified_by(request.user),
+            # The person made responsible may not see inspections: no link to a 404.
+            "can_open_inspection": C.SAFETY_VIEW in caps,
             "can_assign": access.can_assign(request.user, caps, record) and record.can_be_reassigned,
             "people": {person.pk: person for person in people},
         },

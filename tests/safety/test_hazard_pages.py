@@ -192,3 +192,30 @@ def test_a_guard_reports_but_sees_only_their_own(school_a, staff_a):
         others = _report(staff_a)
     assert logged_in(guard).get(page(school_a, "hazard", pk=others.pk)).status_code == 404
     assert logged_in(guard).post(page(school_a, "report-hazard"), _form()).status_code == 302
+
+
+def test_the_inspection_link_is_offered_only_to_those_who_can_open_it(
+    school_a, patrol_template, safety_officer, staff_a, in_school_a
+):
+    from eduplatform.safety.actions import add_inspection_photo, start_inspection, submit_inspection
+
+    inspection = start_inspection(template=patrol_template, location="二号教学楼", actor=safety_officer)
+    items = {item.text: item for item in inspection.items.all()}
+    add_inspection_photo(item=items["安全出口畅通"], image=clean(), actor=safety_officer)
+    submit_inspection(
+        inspection=inspection,
+        actor=safety_officer,
+        answers={
+            items["安全出口畅通"].pk: {"result": "fail", "note": "堆放桌椅"},
+            items["灭火器压力"].pk: {"number": "1.0"},
+        },
+    )
+    hazard = Hazard.objects.get(inspection=inspection)
+    Hazard.objects.filter(pk=hazard.pk).update(responsible=staff_a)
+    inspection_url = school_reverse(school_a, "frontend:safety:inspection", pk=inspection.pk)
+    officer_page = logged_in(safety_officer).get(page(school_a, "hazard", pk=hazard.pk)).content.decode()
+    assert inspection_url in officer_page
+    # The teacher made responsible sees the hazard, but no link to the inspection, which they may not open.
+    staff_page = logged_in(staff_a).get(page(school_a, "hazard", pk=hazard.pk))
+    assert staff_page.status_code == 200 and inspection_url not in staff_page.content.decode()
+    assert logged_in(staff_a).get(inspection_url).status_code == 403
