@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from django.utils.functional import SimpleLazyObject
+
 from eduplatform.accounts.access import schools_for_user
 from frontend.access import page_capabilities
 from frontend.navigation import navigation_for
@@ -11,14 +13,16 @@ def portal(request):
     # page, not on the 404 an outsider gets.
     school = getattr(request, "school", None) if getattr(request, "school_roles", None) else None
     user = getattr(request, "user", None)
-    switchable = []
-    if user is not None and user.is_authenticated:
-        switchable = list(schools_for_user(user).only("code", "name", "district_id")[:50])
-    navigation = []
-    if (
-        user is not None
-        and user.is_authenticated
-        and (school is not None or getattr(request, "school", None) is None)
-    ):
-        navigation = navigation_for(request, page_capabilities(request))
+    signed_in = user is not None and user.is_authenticated
+    # Lazy: read only by the templates that show the frame, not by htmx fragments.
+    switchable = SimpleLazyObject(
+        lambda: list(schools_for_user(user).only("code", "name", "district_id")[:50]) if signed_in else []
+    )
+    navigation = SimpleLazyObject(
+        lambda: (
+            navigation_for(request, page_capabilities(request))
+            if signed_in and (school is not None or getattr(request, "school", None) is None)
+            else []
+        )
+    )
     return {"current_school": school, "switchable_schools": switchable, "navigation": navigation}

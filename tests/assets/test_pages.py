@@ -56,6 +56,9 @@ def test_the_ledger_finds_by_chinese_substring_filters_and_sorts(register, keepe
     assert "多媒体投影仪" in body and "投影幕布" in body and "笔记本电脑" not in body
     body = keeper.get(page(in_school), {"location": places.lab.pk}).content.decode()
     assert "笔记本电脑" in body and "投影幕布" not in body
+    # The filter shows the room chosen, and offers the others.
+    assert f'<option value="{places.lab.pk}" selected>{places.lab.label}</option>' in body
+    assert f'<option value="{places.storeroom.pk}">{places.storeroom.label}</option>' in body
     body = keeper.get(page(in_school), {"kind": "low_value"}).content.decode()
     assert "投影幕布" in body and "多媒体投影仪" not in body
     body = keeper.get(page(in_school), {"sort": "-value"}).content.decode()
