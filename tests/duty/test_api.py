@@ -147,12 +147,16 @@ def test_the_log_is_written_through_the_shift_by_a_person_on_it(school_a, office
     assert event.json()["events"][0]["hazard"] == hazard.pk
     empty = client.post(api(school_a, "duty-shift-submit-log", pk=shift.pk), {}, content_type=JSON)
     assert _problem(empty, 400, "summary") == "required"
+    before_submit = timezone.now().isoformat()
     assert client.post(api(school_a, "duty-shift-log", pk=shift.pk), {"summary": "草稿"},
                        content_type=JSON).json()["summary"] == "草稿"  # fmt: skip
     submitted = client.post(
         api(school_a, "duty-shift-submit-log", pk=shift.pk), {"summary": "平安"}, content_type=JSON
     )
     assert submitted.status_code == 200 and submitted.json()["is_submitted"] is True
+    # A sync client reading shifts changed since before the submit sees the new log status.
+    changed = client.get(api(school_a, "duty-shift-list"), {"updated_since": before_submit}).json()["results"]
+    assert [(row["id"], row["log_status"]) for row in changed] == [(shift.pk, "submitted")]
     again = client.post(api(school_a, "duty-shift-submit-log", pk=shift.pk), {}, content_type=JSON)
     assert _problem(again, 400, "shift") == "log_submitted"
     # Someone not on the shift and without safety.record may not write it.

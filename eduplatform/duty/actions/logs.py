@@ -175,6 +175,8 @@ def submit_log(*, shift: Shift, summary: str | None = None, report_up: str | Non
         log.submitted_at = now
         log.submitted_by = _person(actor)
         log.save()
+        # The shift shows its log's status: sync clients reading shifts by updated_since see it.
+        Shift.objects.filter(pk=shift.pk).update(updated_at=now)
         record_change(actor=actor, action="submit", instance=log, before=before)
         facts.refresh_duty_facts(current_school(), months_touched((shift.starts_at, shift.ends_at)))
     return log
