@@ -913,6 +913,18 @@ def issue_asset(
     return movement
 
 
+def _back_in_store(condition: str, location: Location | None, **cleared) -> dict[str, Any]:
+    """The state of a card back with the keeper (reclaimed or returned): in store, or damaged
+    if it came back so; where it was put, if said; and no longer held by whom `cleared` names."""
+    state: dict[str, Any] = {
+        "status": AssetStatus.DAMAGED if condition == Condition.DAMAGED else AssetStatus.IN_STOCK,
+        **cleared,
+    }
+    if location is not None:
+        state["location_id"] = location
+    return state
+
+
 def reclaim_asset(
     asset: Asset,
     *,
@@ -936,14 +948,9 @@ def reclaim_asset(
             "not_in_use",
         )
         _ensure_movable(asset)
-        state: dict[str, Any] = {
-            "status": AssetStatus.DAMAGED if condition == Condition.DAMAGED else AssetStatus.IN_STOCK,
-            "custodian_id": None,
-            "custodian_name": "",
-            "school_class_id": None,
-        }
-        if location is not None:
-            state["location_id"] = location
+        state = _back_in_store(
+            condition, location, custodian_id=None, custodian_name="", school_class_id=None
+        )
         return _move(
             asset,
             MovementKind.RECLAIM,
@@ -1024,14 +1031,7 @@ def return_asset(
             "not_borrowed",
         )
         _ensure_movable(asset)
-        state: dict[str, Any] = {
-            "status": AssetStatus.DAMAGED if condition == Condition.DAMAGED else AssetStatus.IN_STOCK,
-            "borrower_id": None,
-            "borrower_name": "",
-            "borrow_due_date": None,
-        }
-        if location is not None:
-            state["location_id"] = location
+        state = _back_in_store(condition, location, borrower_id=None, borrower_name="", borrow_due_date=None)
         movement = _move(
             asset,
             MovementKind.RETURN,
