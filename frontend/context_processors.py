@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.utils.functional import SimpleLazyObject
 
-from eduplatform.accounts.access import schools_for_user
+from eduplatform.accounts.access import memberships_of, switchable_schools
 from frontend.access import page_capabilities
 from frontend.navigation import navigation_for
 
@@ -15,8 +15,14 @@ def portal(request):
     user = getattr(request, "user", None)
     signed_in = user is not None and user.is_authenticated
     # Lazy: read only by the templates that show the frame, not by htmx fragments.
+    # School pages have read the person's memberships already (SchoolMembershipMiddleware).
+    memberships = getattr(request, "memberships", None)
     switchable = SimpleLazyObject(
-        lambda: list(schools_for_user(user).only("code", "name", "district_id")[:50]) if signed_in else []
+        lambda: (
+            switchable_schools(user, memberships_of(user) if memberships is None else memberships)
+            if signed_in
+            else []
+        )
     )
     navigation = SimpleLazyObject(
         lambda: (

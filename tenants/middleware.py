@@ -7,7 +7,7 @@ from django.http import Http404
 from django.urls import set_urlconf
 from django.utils.translation import gettext as _
 
-from eduplatform.accounts.access import school_roles
+from eduplatform.accounts.access import memberships_of, school_roles
 from eduplatform.audit.trail import record_event
 from eduplatform.error_reporting import tag_school
 from eduplatform.problems import problem_json_response
@@ -88,7 +88,8 @@ class SchoolMembershipMiddleware:
             return None
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        request.school_roles = school_roles(request.user, school)
+        request.memberships = memberships_of(request.user)
+        request.school_roles = school_roles(request.user, school, request.memberships)
         if not request.school_roles:
             record_event(
                 actor=request.user,

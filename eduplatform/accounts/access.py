@@ -30,17 +30,32 @@ def _key_capabilities(key) -> frozenset[Capability]:
     return API_KEY_READ_CAPABILITIES | (API_KEY_WRITE_CAPABILITIES if key.is_read_write else frozenset())
 
 
-def school_roles(user, school: School) -> frozenset[Role]:
+MembershipRow = tuple[str, int | None, int | None]  # role, school_id, district_id
+
+
+def memberships_of(user) -> tuple[MembershipRow, ...]:
+    """A person's active memberships, in one small query; a page reads them once and derives
+    both the roles it needs (school_roles) and the school switcher (switchable_schools)."""
+    if not _is_active_principal(user) or api_key_of(user) is not None:
+        return ()
+    return tuple(
+        Membership.objects.active().filter(user=user).values_list("role", "school_id", "district_id")
+    )
+
+
+def school_roles(
+    user, school: School, memberships: tuple[MembershipRow, ...] | None = None
+) -> frozenset[Role]:
     """The roles a user holds in a school: their own there, and their bureau's over it."""
     if not _is_active_principal(user) or api_key_of(user) is not None:
         return frozenset()
-    district_ids = school.district.ancestor_ids()
-    roles = (
-        Membership.objects.active()
-        .filter(Q(school=school) | Q(district_id__in=district_ids), user=user)
-        .values_list("role", flat=True)
+    rows = memberships_of(user) if memberships is None else memberships
+    held = {district_id for _role, _school_id, district_id in rows if district_id is not None}
+    # Walking up the districts costs a query per level: only for someone with a bureau role.
+    over = held.intersection(school.district.ancestor_ids()) if held else set()
+    return frozenset(
+        Role(role) for role, school_id, district_id in rows if school_id == school.pk or district_id in over
     )
-    return frozenset(Role(role) for role in roles)
 
 
 def school_capabilities(principal, school: School) -> frozenset[Capability]:
@@ -111,6 +126,16 @@ def schools_for_user(principal) -> QuerySet[School]:
         .filter(own | Q(district__in=districts_for_user(principal)))
         .select_related("district")
     )
+
+
+def switchable_schools(user, memberships: tuple[MembershipRow, ...]) -> list[School]:
+    """The schools the page frame offers to switch to; empty when there is nothing to switch
+    between. Someone whose memberships are all in one school (most staff) costs no query."""
+    in_schools = {school_id for _role, school_id, _district_id in memberships if school_id is not None}
+    in_bureaus = any(district_id is not None for _role, _school_id, district_id in memberships)
+    if not in_bureaus and len(in_schools) < 2:
+        return []
+    return list(schools_for_user(user).only("code", "name", "district_id")[:50])
 
 
 def school_for_user(principal, code: str) -> School:

@@ -29,12 +29,14 @@ from eduplatform.assets.models import (
     AssetKind,
     AssetStatus,
     DisposalStatus,
+    Location,
     MovementKind,
 )
 from eduplatform.assets.search import ON_BOOKS, AssetQuery, search_assets
 from eduplatform.organisation.access import departments_for_school
 from frontend.access import page_capabilities
 from frontend.assets import forms
+from frontend.assets.ledger_rows import ledger_rows
 from frontend.assets.pagination import WindowPage
 
 C = Capability
@@ -116,11 +118,13 @@ def ledger(request):
     page = WindowPage.of(cards, request.GET.get("page"), PER_PAGE)
     # The labels once per page: get_status_display() rebuilds the choices on every call,
     # translating each of them, which is a third of the table's time.
-    statuses, kinds = {key: str(label) for key, label in AssetStatus.choices}, dict(AssetKind.choices)
+    statuses = {key: str(label) for key, label in AssetStatus.choices}
+    kinds = {key: str(label) for key, label in AssetKind.choices}
     for card in page:
         card.status_label, card.kind_label = statuses.get(card.status, card.status), kinds.get(card.kind, "")
     context = {
         "page": page,
+        "rows": ledger_rows(page, ledger_url=reverse("frontend:assets:ledger"), select_label=_("选择")),
         "query": query,
         "filters": request.GET.urlencode(),
         "can_manage": C.ASSETS_MANAGE in _caps(request),
@@ -131,7 +135,11 @@ def ledger(request):
     # Built here rather than looped in the template: a school's hundreds of rooms were
     # 40% of the page's template nodes.
     context["location_options"] = _options(
-        ((place.pk, place.label) for place in locations.only("building", "floor", "room")), query.location_id
+        (
+            (pk, Location.label_of(building, floor, room))
+            for pk, building, floor, room in locations.values_list("pk", "building", "floor", "room")
+        ),
+        query.location_id,
     )
     context["department_options"] = _options(
         departments_for_school().filter(is_active=True).values_list("pk", "name"), query.department_id

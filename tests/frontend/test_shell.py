@@ -10,10 +10,13 @@ from django.template import Context, Template
 from django.test import Client, RequestFactory
 from django.urls import NoReverseMatch
 
+from eduplatform.accounts.access import memberships_of, switchable_schools
+from eduplatform.accounts.models import Membership
 from eduplatform.accounts.roles import Role
 from frontend import views
 from frontend.icons import icon_exists
 from frontend.navigation import NAVIGATION
+from tenants.models import SchoolStatus
 from tests.world import make_user
 
 
@@ -70,6 +73,25 @@ def test_one_school_means_no_switcher(school_a):
     teacher = make_user(Role.STAFF, school=school_a)
     body = client_for(teacher).get(f"/s/{school_a.code}/").content.decode()
     assert 'data-testid="school-switcher"' not in body
+
+
+def test_a_teacher_in_two_schools_can_switch_until_one_is_archived(world, django_assert_num_queries):
+    teacher = make_user(Role.STAFF, school=world.school_a)
+    Membership.objects.create(user=teacher, role=Role.STAFF, school=world.school_b)
+    client = client_for(teacher)
+    body = client.get(f"/s/{world.school_a.code}/").content.decode()
+    assert f'<option value="{world.school_a.code}" selected>' in body
+    assert f'<option value="{world.school_b.code}">' in body
+    world.school_b.status = SchoolStatus.ARCHIVED
+    world.school_b.save(update_fields=["status"])
+    body = client.get(f"/s/{world.school_a.code}/").content.decode()
+    assert 'data-testid="school-switcher"' not in body and world.school_b.code not in body
+    # Memberships read once a page: with one school, the switcher costs nothing more.
+    loner = make_user(Role.STAFF, school=world.school_a)
+    memberships = memberships_of(loner)
+    assert memberships == ((Role.STAFF, world.school_a.pk, None),)
+    with django_assert_num_queries(0):
+        assert switchable_schools(loner, memberships) == []
 
 
 def test_the_switcher_offers_the_inspectors_schools_with_a_label_and_a_button(world, inspector):
