@@ -49,8 +49,12 @@ def queries_for(client, url) -> int:
 # --- The ledger --------------------------------------------------------------------------------
 
 
-def test_a_ledger_row_shows_the_card_where_it_is_who_has_it_and_its_state(register, keeper, in_school, places, people):
-    card = register(name="<b>投影仪</b> & 幕布", unit_price=Decimal("1234.50"), location=places.lab, quantity=3)
+def test_a_ledger_row_shows_the_card_where_it_is_who_has_it_and_its_state(
+    register, keeper, in_school, places, people
+):
+    card = register(
+        name="<b>投影仪</b> & 幕布", unit_price=Decimal("1234.50"), location=places.lab, quantity=3
+    )
     actions.issue_asset(card, custodian=people.teacher, actor=people.keeper)
     card.refresh_from_db()
     body = keeper.get(page(in_school), HTTP_HX_REQUEST="true").content.decode()

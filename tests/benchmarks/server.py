@@ -25,7 +25,9 @@ class Browser:
 
     def get(self, url: str, **headers: str) -> tuple[int, bytes]:
         """Status and body of a GET; headers as HTTP names, e.g. HX_Request="true"."""
-        environ = self._factory.get(url, headers={name.replace("_", "-"): value for name, value in headers.items()})
+        environ = self._factory.get(
+            url, headers={name.replace("_", "-"): value for name, value in headers.items()}
+        )
         statuses = []
         response = self._handler(environ.environ, lambda status, _headers: statuses.append(status))
         try:
