@@ -2,6 +2,7 @@
 
 {% load shell %}
 {% icon "home" %}                                      inline Tabler icon
+{% account_menu %}                                     the person's menu, rendered once a request
 {% optional_url "accounts:password-change" as url %}  "" when the page does not exist
 {% portal_url "set_language" %}                        a district-portal URL, also on school pages
 {% query_with "page" 3 %}                              ?<current query, page=3>
@@ -39,6 +40,19 @@ def icon(name: str, css_class: str = "") -> str:
     except (OSError, ValueError):
         logger.warning("icon %r is not available", name, exc_info=True)
         return ""
+
+
+@register.simple_tag(takes_context=True)
+def account_menu(context) -> str:
+    """The signed-in person's menu (partials/user_menu.html). The frame shows it twice, in
+    the phone's top bar and the wide screen's header; it is rendered once a request."""
+    request = context.get("request")
+    menu = getattr(request, "_account_menu", None)
+    if menu is None:
+        menu = context.template.engine.get_template("partials/user_menu.html").render(context)
+        if request is not None:
+            request._account_menu = menu
+    return menu
 
 
 @register.simple_tag

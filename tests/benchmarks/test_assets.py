@@ -48,7 +48,7 @@ IMPORT_SCHOOL = f"{CODE_PREFIX}000002"
 CARDS = 100_000
 MOVEMENTS_PER_CARD = 5
 IMPORT_ROWS = 50_000
-REPEATS = 40
+REPEATS = 100
 LIST_BUDGET_MS = 50
 IMPORT_BUDGET_SECONDS = 60
 IMPORT_BUDGET_MB = 500
@@ -179,7 +179,7 @@ def p95(samples: list[float]) -> float:
     return statistics.quantiles(samples, n=20)[-1] if len(samples) >= 20 else max(samples)
 
 
-def timed(function, repeats: int = REPEATS, warm_up: int = 10) -> list[float]:
+def timed(function, repeats: int = REPEATS, warm_up: int = 20) -> list[float]:
     for _ in range(warm_up):
         function()
     samples = []
