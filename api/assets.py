@@ -26,6 +26,7 @@ from eduplatform.assets import access
 from eduplatform.assets import actions as assets
 from eduplatform.assets.labels import number_from_label
 from eduplatform.assets.models import (
+    TEACHER_RESULTS,
     AcquisitionMethod,
     Asset,
     AssetAttachment,
@@ -956,10 +957,17 @@ class SchoolClassViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, SchoolV
 class PropertyItemSerializer(serializers.ModelSerializer):
     asset_number = serializers.CharField(source="asset.number", read_only=True)
     asset_name = serializers.CharField(source="asset.name", read_only=True)
+    moved_out = serializers.BooleanField(
+        source="has_left_the_class",
+        read_only=True,
+        help_text="The books moved the card out of the class this term: the check marks it `moved`.",
+    )
 
     class Meta:
         model = ClassPropertyItem
-        fields = ["id", "asset", "asset_number", "asset_name", "quantity", "end_result", "damage_report"]
+        fields = [
+            "id", "asset", "asset_number", "asset_name", "quantity", "moved_out", "end_result", "damage_report",
+        ]  # fmt: skip
         read_only_fields = fields
 
 
@@ -993,7 +1001,10 @@ class SignSerializer(serializers.Serializer):
 
 class CheckSerializer(SignSerializer):
     results = serializers.DictField(
-        child=serializers.ChoiceField(EndOfTermResult.choices), help_text="item id -> result"
+        child=serializers.ChoiceField(
+            [value for value in EndOfTermResult.values if value in TEACHER_RESULTS]
+        ),
+        help_text="item id -> ok | missing | broken, for every item not moved out",
     )
 
 

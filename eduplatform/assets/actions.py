@@ -37,6 +37,7 @@ from eduplatform.assets.models import (
     EMPTY_STATE,
     OFF_BOOKS_STATUSES,
     OUTCOME_METHODS,
+    TEACHER_RESULTS,
     TRACKED_FIELDS,
     AcquisitionMethod,
     Asset,
@@ -377,6 +378,28 @@ def _split_stocktake_item(asset: Asset, part: Asset, quantity: int, *, actor) ->
     record_change(actor=actor, action="create", instance=part_item, before=None)
 
 
+def _split_class_list_items(asset: Asset, part: Asset, quantity: int, *, actor) -> None:
+    """A card on a class's list for this term, not yet checked: the part is listed too, with
+    its items, so that the list still counts what the class signed for, card by card. If the
+    part then leaves the class, the end-of-term check shows it as moved out."""
+    items = ClassPropertyItem.objects.select_for_update().filter(
+        asset=asset,
+        property_list__status__in=[PropertyListStatus.AWAITING_SIGNATURE, PropertyListStatus.SIGNED],
+    )
+    for item in items:
+        moved = min(quantity, item.quantity - 1)
+        if moved < 1:
+            continue
+        before = snapshot(item)
+        item.quantity -= moved
+        item.save(update_fields=["quantity"])
+        part_item = ClassPropertyItem.objects.create(
+            property_list_id=item.property_list_id, asset=part, quantity=moved
+        )
+        record_change(actor=actor, action="update", instance=item, before=before)
+        record_change(actor=actor, action="create", instance=part_item, before=None)
+
+
 def _split_off(asset: Asset, quantity: int, *, occurred_on: date, note: str = "", actor) -> Asset:
     """Split `quantity` items off a locked card whose status the caller has checked."""
     if quantity >= asset.quantity:
@@ -440,6 +463,7 @@ def _split_off(asset: Asset, quantity: int, *, occurred_on: date, note: str = ""
         details={**shared, "part": part.pk, "part_number": part.number},
     )
     _split_stocktake_item(asset, part, quantity, actor=actor)
+    _split_class_list_items(asset, part, quantity, actor=actor)
     facts.refresh(school, facts.CARDS_MISSING_FINANCE_FIELDS, facts.OVERDUE_BORROWINGS)
     return part
 
@@ -2139,7 +2163,10 @@ def sign_class_property_list(
 def check_class_property_list(
     property_list: ClassPropertyList, *, results: dict[int, str], signature: str, actor
 ) -> ClassPropertyList:
-    """期末核对: every item ok, missing or broken; a missing or broken one becomes a damage report."""
+    """期末核对: every item ok, missing or broken; a missing or broken one becomes a damage report.
+
+    Items whose card the books moved out of the class during the term (transferred,
+    disposed of) are marked moved out by the check itself: there is nothing to ask."""
     image = checked_signature(signature)
     with transaction.atomic():
         property_list = (
@@ -2150,8 +2177,11 @@ def check_class_property_list(
         user = _class_teacher(property_list, actor)
         if property_list.status != PropertyListStatus.SIGNED:
             raise refuse("__all__", _("清单须先在期初签收，期末才能核对。"), "not_signed")
-        items = list(property_list.items.select_related("asset"))
-        missing = [item.pk for item in items if results.get(item.pk) not in EndOfTermResult.values]
+        items = list(property_list.items.select_related("asset", "property_list"))
+        moved = {item.pk for item in items if item.has_left_the_class}
+        missing = [
+            item.pk for item in items if item.pk not in moved and results.get(item.pk) not in TEACHER_RESULTS
+        ]
         if missing:
             raise refuse(
                 "results",
@@ -2160,8 +2190,8 @@ def check_class_property_list(
             )
         before = snapshot(property_list)
         for item in items:
-            item.end_result = results[item.pk]
-            if item.end_result != EndOfTermResult.OK:
+            item.end_result = EndOfTermResult.MOVED if item.pk in moved else results[item.pk]
+            if item.end_result in (EndOfTermResult.MISSING, EndOfTermResult.BROKEN):
                 description = (
                     _("期末核对：%(class)s 缺失")
                     if item.end_result == EndOfTermResult.MISSING

@@ -924,6 +924,12 @@ class EndOfTermResult(models.TextChoices):
     OK = "ok", _("完好")
     MISSING = "missing", _("缺失")
     BROKEN = "broken", _("损坏")
+    # Set by the check, not chosen: the books moved the card out of the class during the
+    # term (transferred, disposed of), so it is not the class teacher's to account for.
+    MOVED = "moved", _("已调出")
+
+
+TEACHER_RESULTS = (EndOfTermResult.OK, EndOfTermResult.MISSING, EndOfTermResult.BROKEN)
 
 
 class ClassPropertyItem(models.Model):
@@ -945,6 +951,14 @@ class ClassPropertyItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.property_list_id} {self.asset_id}"
+
+    @property
+    def has_left_the_class(self) -> bool:
+        """The books no longer put the card in the list's class (moved or disposed of)."""
+        return (
+            self.asset.school_class_id != self.property_list.school_class_id
+            or self.asset.status in OFF_BOOKS_STATUSES
+        )
 
 
 class SignatureKind(models.TextChoices):

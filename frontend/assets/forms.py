@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from eduplatform.assets import access
 from eduplatform.assets.models import (
+    TEACHER_RESULTS,
     AcquisitionMethod,
     Condition,
     DisposalMethod,
@@ -348,14 +349,16 @@ class SignatureForm(TablerForm, forms.Form):
 
 
 class CheckForm(SignatureForm):
-    """The end-of-term check: one choice per item of the list."""
+    """The end-of-term check: one choice per item still in the class (the check itself marks
+    the ones the books moved out)."""
 
     def __init__(self, *args, items=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.items = list(items)
+        self.items = [item for item in items if not item.has_left_the_class]
+        choices = [(value, label) for value, label in EndOfTermResult.choices if value in TEACHER_RESULTS]
         for item in self.items:
             self.fields[f"item_{item.pk}"] = forms.ChoiceField(
-                label=f"{item.asset.number} {item.asset.name}", choices=EndOfTermResult.choices,
+                label=f"{item.asset.number} {item.asset.name}", choices=choices,
                 initial=EndOfTermResult.OK, widget=forms.RadioSelect,
             )  # fmt: skip
 

@@ -6,6 +6,8 @@ request under /s/<code>/ would; conftest's autouse fixture returns to public aft
 
 from __future__ import annotations
 
+import base64
+import io
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -13,6 +15,7 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 from django.test import Client
+from PIL import Image, ImageDraw
 
 from eduplatform.accounts.models import User
 from eduplatform.accounts.roles import Role
@@ -160,3 +163,12 @@ def register(people, places):
 @pytest.fixture
 def projector(register) -> Asset:
     return register()
+
+
+def drawn_signature() -> str:
+    """A class teacher's signature as the signature pad sends it: a PNG data URL."""
+    image = Image.new("RGBA", (300, 120), (0, 0, 0, 0))
+    ImageDraw.Draw(image).line([(20, 80), (120, 30), (250, 90)], fill=(0, 0, 0, 255), width=4)
+    output = io.BytesIO()
+    image.save(output, format="PNG")
+    return "data:image/png;base64," + base64.b64encode(output.getvalue()).decode()

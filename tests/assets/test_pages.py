@@ -3,7 +3,6 @@ labels, stocktakes, consumables, class lists, imports and the school home."""
 
 from __future__ import annotations
 
-import base64
 import io
 import re
 from datetime import timedelta
@@ -14,25 +13,17 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from openpyxl import load_workbook
-from PIL import Image, ImageDraw
+from PIL import Image
 
 from eduplatform.accounts.roles import Role
 from eduplatform.assets import actions
 from eduplatform.assets.models import Asset, AssetStatus, ClassPropertyList, Consumable, PropertyListStatus
-from tests.assets.conftest import FURNITURE
+from tests.assets.conftest import FURNITURE, drawn_signature
 from tests.world import make_user
 
 
 def page(school, path: str = "") -> str:
     return f"/s/{school.code}/assets/{path}"
-
-
-def drawn_signature() -> str:
-    image = Image.new("RGBA", (300, 120), (0, 0, 0, 0))
-    ImageDraw.Draw(image).line([(20, 80), (120, 30), (250, 90)], fill=(0, 0, 0, 255), width=4)
-    output = io.BytesIO()
-    image.save(output, format="PNG")
-    return "data:image/png;base64," + base64.b64encode(output.getvalue()).decode()
 
 
 @pytest.fixture

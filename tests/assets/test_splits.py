@@ -5,6 +5,7 @@ its share of the value and depreciation (to the fen), and a movement on both car
 from __future__ import annotations
 
 import io
+import re
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -21,7 +22,9 @@ from eduplatform.assets.exports import FINANCE_HEADERS, finance_cards_workbook, 
 from eduplatform.assets.models import (
     Asset,
     AssetStatus,
+    DamageReport,
     DisposalRequest,
+    EndOfTermResult,
     MovementKind,
     StocktakeItem,
     card_state,
@@ -29,7 +32,7 @@ from eduplatform.assets.models import (
 )
 from eduplatform.assets.stocktakes import summarise
 from eduplatform.audit.models import AuditEvent
-from tests.assets.conftest import FURNITURE
+from tests.assets.conftest import FURNITURE, drawn_signature
 from tests.assets.test_actions import refusal_code, refusal_field
 from tests.world import make_user
 
@@ -321,6 +324,55 @@ def test_a_class_list_holds_the_part_the_class_was_given(stools, people, school_
     ]
 
 
+def test_a_signed_class_list_follows_forty_stools_moved_to_another_class(
+    stools, people, places, school_class
+):
+    actions.issue_asset(stools, school_class=school_class, actor=people.keeper)
+    property_list = actions.generate_class_property_list(school_class, actor=people.keeper)
+    actions.sign_class_property_list(property_list, signature=drawn_signature(), actor=people.teacher)
+    other = actions.create_school_class(name="三年级3班", grade=3, number=3, actor=people.director)
+    # Mid-term, 40 of the 400 stools go to the class next door.
+    movement = actions.transfer_asset(
+        stools, quantity=40, to_class=other, approver=people.director, actor=people.keeper
+    )
+    part = movement.asset
+    assert sorted((item.asset.number, item.quantity) for item in property_list.items.all()) == [
+        (stools.number, 360),
+        (part.number, 40),
+    ]
+    # At the end of the term the teacher accounts for the 360; the 40 are moved out, not missing.
+    stays = property_list.items.get(asset=stools)
+    with pytest.raises(ValidationError) as raised:
+        actions.check_class_property_list(
+            property_list, results={}, signature=drawn_signature(), actor=people.teacher
+        )
+    assert raised.value.error_dict["results"][0].code == "items_unchecked"
+    actions.check_class_property_list(
+        property_list, results={stays.pk: "ok"}, signature=drawn_signature(), actor=people.teacher
+    )
+    assert {
+        item.asset_id: (item.end_result, item.damage_report_id) for item in property_list.items.all()
+    } == {
+        stools.pk: (EndOfTermResult.OK, None),
+        part.pk: (EndOfTermResult.MOVED, None),
+    }
+    assert not DamageReport.objects.exists()
+
+
+def test_a_teacher_cannot_mark_an_item_moved_out_themselves(stools, people, school_class):
+    actions.issue_asset(stools, school_class=school_class, actor=people.keeper)
+    property_list = actions.generate_class_property_list(school_class, actor=people.keeper)
+    actions.sign_class_property_list(property_list, signature=drawn_signature(), actor=people.teacher)
+    item = property_list.items.get()
+    with pytest.raises(ValidationError) as raised:
+        actions.check_class_property_list(
+            property_list, results={item.pk: "moved"}, signature=drawn_signature(), actor=people.teacher
+        )
+    assert raised.value.error_dict["results"][0].code == "items_unchecked"
+    item.refresh_from_db()
+    assert item.end_result == ""
+
+
 # --- Pages -----------------------------------------------------------------------------------
 
 
@@ -452,3 +504,40 @@ def test_the_card_list_costs_the_same_with_parts(
         actions.split_asset(stools, quantity=1, actor=people.keeper)
     with django_assert_num_queries(len(whole)):
         assert len(keeper.get(api(in_school, "cards/")).json()["results"]) == 6
+
+
+def test_the_end_of_term_check_shows_what_moved_out_on_the_page_and_in_the_api(
+    stools, in_school, client_for, people, school_class
+):
+    actions.issue_asset(stools, school_class=school_class, actor=people.keeper)
+    property_list = actions.generate_class_property_list(school_class, actor=people.keeper)
+    actions.sign_class_property_list(property_list, signature=drawn_signature(), actor=people.teacher)
+    other = actions.create_school_class(name="三年级3班", grade=3, number=3, actor=people.director)
+    part = actions.transfer_asset(
+        stools, quantity=40, to_class=other, approver=people.director, actor=people.keeper
+    ).asset
+    teacher = client_for(people.teacher)
+    body = teacher.get(f"/s/{in_school.code}/assets/lists/{property_list.pk}/").content.decode()
+    moved = re.findall(r'<p [^>]*data-testid="moved-out">(.*?)</p>', body)
+    assert moved == [f"{part.number} 学生凳 · 40张 · 已调出本班，不需核对"]
+    stays = property_list.items.get(asset=stools)
+    assert f'name="item_{stays.pk}"' in body and "已调出" not in re.sub(r"<p [^>]*moved-out.*?</p>", "", body)
+    url = api(in_school, f"class-property-lists/{property_list.pk}/")
+    items = {row["asset"]: row for row in teacher.get(url).json()["items"]}
+    assert (items[stools.pk]["moved_out"], items[part.pk]["moved_out"]) == (False, True)
+    refused = teacher.post(
+        url + "check/",
+        {"results": {str(stays.pk): "moved"}, "signature": drawn_signature()},
+        content_type="application/json",
+    )
+    assert refused.status_code == 400 and "results" in refused.content.decode()
+    done = teacher.post(
+        url + "check/",
+        {"results": {str(stays.pk): "ok"}, "signature": drawn_signature()},
+        content_type="application/json",
+    )
+    assert done.status_code == 200, done.content
+    assert dict(property_list.items.values_list("asset_id", "end_result")) == {
+        stools.pk: "ok",
+        part.pk: "moved",
+    }

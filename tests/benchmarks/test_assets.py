@@ -190,6 +190,16 @@ def timed(function, repeats: int = REPEATS, warm_up: int = 20) -> list[float]:
     return samples
 
 
+def interpreter_speed() -> str:
+    """A yardstick for comparing runs: most of a page's time is the interpreter's, and a
+    shared machine's speed drifts by a third from one minute to the next."""
+    start = time.perf_counter()
+    total = 0
+    for number in range(5_000_000):
+        total += number
+    return f"a 5-million-step Python loop: {time.perf_counter() - start:.2f} s"
+
+
 def figures(samples: list[float]) -> str:
     return f"p50 {statistics.median(samples):6.2f} ms, p95 {p95(samples):6.2f} ms"
 
@@ -210,7 +220,10 @@ def test_ledger_list_and_asset_page(schools, django_db_blocker):
             "search 教师17 + one room": {"q": "教师17", "location": room},
             "no search, status in use, newest first": {"status": "in_use", "sort": "-acquired"},
         }
-        lines = [f"\n=== ledger list, {CARDS:,} cards, page of 50 (server time through Django) ==="]
+        lines = [
+            f"\n=== ledger list, {CARDS:,} cards, page of 50 (server time through Django) ===",
+            f"interpreter speed at the start: {interpreter_speed()}",
+        ]
         # The frame every page pays (routing, membership, sidebar, menus), on a page with nothing else.
         frame = f"/s/{school.code}/departments/"
         assert browser.get(frame)[0] == 200
@@ -247,6 +260,7 @@ def test_ledger_list_and_asset_page(schools, django_db_blocker):
                 f"    raw SQL     page {figures(page_raw)}; count {figures(count_raw)}"
             )
 
+        lines.append(f"interpreter speed at the end: {interpreter_speed()}")
         connection.set_tenant(school)
         with connection.cursor() as cursor:
             cursor.execute("SELECT id FROM assets_asset ORDER BY id LIMIT 1")
