@@ -957,18 +957,21 @@ class SchoolClassViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, SchoolV
 class PropertyItemSerializer(serializers.ModelSerializer):
     asset_number = serializers.CharField(source="asset.number", read_only=True)
     asset_name = serializers.CharField(source="asset.name", read_only=True)
-    moved_out = serializers.BooleanField(
-        source="has_left_the_class",
-        read_only=True,
-        help_text="The books moved the card out of the class this term: the check marks it `moved`.",
+    to_check = serializers.SerializerMethodField(
+        help_text="The class teacher accounts for this item at the end-of-term check; the others "
+        "(another class, in repair, disposed of...) are marked `moved` by the check itself."
     )
 
     class Meta:
         model = ClassPropertyItem
         fields = [
-            "id", "asset", "asset_number", "asset_name", "quantity", "moved_out", "end_result", "damage_report",
+            "id", "asset", "asset_number", "asset_name", "quantity", "to_check", "end_result", "damage_report",
         ]  # fmt: skip
         read_only_fields = fields
+
+    def get_to_check(self, item) -> bool:
+        # A checked list says what was decided then, not where the card is now.
+        return item.end_result in TEACHER_RESULTS if item.end_result else item.is_with_the_class
 
 
 class PropertyListSerializer(serializers.ModelSerializer):

@@ -378,26 +378,30 @@ def _split_stocktake_item(asset: Asset, part: Asset, quantity: int, *, actor) ->
     record_change(actor=actor, action="create", instance=part_item, before=None)
 
 
-def _split_class_list_items(asset: Asset, part: Asset, quantity: int, *, actor) -> None:
-    """A card on a class's list for this term, not yet checked: the part is listed too, with
-    its items, so that the list still counts what the class signed for, card by card. If the
-    part then leaves the class, the end-of-term check shows it as moved out."""
+def _split_class_list_items(asset: Asset, part: Asset, quantity: int, whole: int, *, actor) -> None:
+    """A card on a class's list for this term, not yet checked: the part is listed too, so
+    that the list still counts what the class signed for, card by card. A list that holds
+    the whole card splits as the card did; one that holds fewer (or more) gives the part at
+    most what the list had. If the part then leaves the class, the end-of-term check marks
+    it as not with the class instead of asking for it."""
     items = ClassPropertyItem.objects.select_for_update().filter(
         asset=asset,
         property_list__status__in=[PropertyListStatus.AWAITING_SIGNATURE, PropertyListStatus.SIGNED],
     )
     for item in items:
-        moved = min(quantity, item.quantity - 1)
-        if moved < 1:
-            continue
+        moved = quantity if item.quantity == whole else min(quantity, item.quantity)
         before = snapshot(item)
-        item.quantity -= moved
-        item.save(update_fields=["quantity"])
         part_item = ClassPropertyItem.objects.create(
             property_list_id=item.property_list_id, asset=part, quantity=moved
         )
-        record_change(actor=actor, action="update", instance=item, before=before)
         record_change(actor=actor, action="create", instance=part_item, before=None)
+        if item.quantity > moved:
+            item.quantity -= moved
+            item.save(update_fields=["quantity"])
+            record_change(actor=actor, action="update", instance=item, before=before)
+        else:
+            item.delete()
+            record_change(actor=actor, action="delete", instance=item, before=before)
 
 
 def _split_off(asset: Asset, quantity: int, *, occurred_on: date, note: str = "", actor) -> Asset:
@@ -410,6 +414,7 @@ def _split_off(asset: Asset, quantity: int, *, occurred_on: date, note: str = ""
             "quantity_too_large",
         )
     school = _school()
+    whole = asset.quantity
     value, value_rest = allocate(asset.original_value, quantity, asset.quantity)
     carried = carried_rest = months = None
     depreciation = asset.depreciation(occurred_on)
@@ -463,7 +468,7 @@ def _split_off(asset: Asset, quantity: int, *, occurred_on: date, note: str = ""
         details={**shared, "part": part.pk, "part_number": part.number},
     )
     _split_stocktake_item(asset, part, quantity, actor=actor)
-    _split_class_list_items(asset, part, quantity, actor=actor)
+    _split_class_list_items(asset, part, quantity, whole, actor=actor)
     facts.refresh(school, facts.CARDS_MISSING_FINANCE_FIELDS, facts.OVERDUE_BORROWINGS)
     return part
 
@@ -2165,8 +2170,9 @@ def check_class_property_list(
 ) -> ClassPropertyList:
     """期末核对: every item ok, missing or broken; a missing or broken one becomes a damage report.
 
-    Items whose card the books moved out of the class during the term (transferred,
-    disposed of) are marked moved out by the check itself: there is nothing to ask."""
+    Items the books have elsewhere at the end of the term (another class, in repair,
+    reported damaged, lent, disposed of) are marked "not with the class" by the check
+    itself: they are not the teacher's to account for."""
     image = checked_signature(signature)
     with transaction.atomic():
         property_list = (
@@ -2178,7 +2184,7 @@ def check_class_property_list(
         if property_list.status != PropertyListStatus.SIGNED:
             raise refuse("__all__", _("清单须先在期初签收，期末才能核对。"), "not_signed")
         items = list(property_list.items.select_related("asset", "property_list"))
-        moved = {item.pk for item in items if item.has_left_the_class}
+        moved = {item.pk for item in items if not item.is_with_the_class}
         missing = [
             item.pk for item in items if item.pk not in moved and results.get(item.pk) not in TEACHER_RESULTS
         ]

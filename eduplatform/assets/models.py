@@ -924,9 +924,10 @@ class EndOfTermResult(models.TextChoices):
     OK = "ok", _("完好")
     MISSING = "missing", _("缺失")
     BROKEN = "broken", _("损坏")
-    # Set by the check, not chosen: the books moved the card out of the class during the
-    # term (transferred, disposed of), so it is not the class teacher's to account for.
-    MOVED = "moved", _("已调出")
+    # Set by the check, not chosen: the books have the card elsewhere at the end of the term
+    # (transferred to another class, in repair, reported damaged, disposed of...), so it is
+    # not the class teacher's to account for.
+    MOVED = "moved", _("不在本班")
 
 
 TEACHER_RESULTS = (EndOfTermResult.OK, EndOfTermResult.MISSING, EndOfTermResult.BROKEN)
@@ -953,11 +954,13 @@ class ClassPropertyItem(models.Model):
         return f"{self.property_list_id} {self.asset_id}"
 
     @property
-    def has_left_the_class(self) -> bool:
-        """The books no longer put the card in the list's class (moved or disposed of)."""
+    def is_with_the_class(self) -> bool:
+        """The books have the card in use in the list's class: the class teacher accounts for
+        it at the end of the term. Anything else (another class, in repair, reported damaged,
+        lent, disposed of) is the books' business, not the teacher's."""
         return (
-            self.asset.school_class_id != self.property_list.school_class_id
-            or self.asset.status in OFF_BOOKS_STATUSES
+            self.asset.school_class_id == self.property_list.school_class_id
+            and self.asset.status == AssetStatus.IN_USE
         )
 
 

@@ -349,12 +349,12 @@ class SignatureForm(TablerForm, forms.Form):
 
 
 class CheckForm(SignatureForm):
-    """The end-of-term check: one choice per item still in the class (the check itself marks
-    the ones the books moved out)."""
+    """The end-of-term check: one choice per item the books have in use in the class (the
+    check itself marks the others as not with the class)."""
 
     def __init__(self, *args, items=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.items = [item for item in items if not item.has_left_the_class]
+        self.items = [item for item in items if item.is_with_the_class]
         choices = [(value, label) for value, label in EndOfTermResult.choices if value in TEACHER_RESULTS]
         for item in self.items:
             self.fields[f"item_{item.pk}"] = forms.ChoiceField(

@@ -252,6 +252,12 @@ def hazards(request):
     page = Paginator(listed.order_by("-reported_on", "-id"), HAZARDS_PER_PAGE).get_page(
         request.GET.get("page")
     )
+    # The labels once per page, not get_*_display() per row: each call translates every choice.
+    severity_labels = {key: str(label) for key, label in Severity.choices}
+    status_labels = {key: str(label) for key, label in HazardStatus.choices}
+    for hazard in page:
+        hazard.severity_label = severity_labels.get(hazard.severity, hazard.severity)
+        hazard.status_label = status_labels.get(hazard.status, hazard.status)
     month = facts.rectification(today.replace(day=1), today)
     return render(
         request,

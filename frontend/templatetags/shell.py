@@ -49,7 +49,8 @@ def account_menu(context) -> str:
     request = context.get("request")
     menu = getattr(request, "_account_menu", None)
     if menu is None:
-        menu = context.template.engine.get_template("partials/user_menu.html").render(context)
+        with context.push():  # the menu's own variables stay out of the page's
+            menu = context.template.engine.get_template("partials/user_menu.html").render(context)
         if request is not None:
             request._account_menu = menu
     return menu

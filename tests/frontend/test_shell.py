@@ -43,6 +43,17 @@ def test_the_sidebar_shows_the_school_entries_the_person_may_open(school_a):
     assert "<svg" in navigation  # icons are inlined
 
 
+def test_each_school_and_each_page_gets_its_own_menu_links(world):
+    # The entries are worked out once per school and set of capabilities: the same
+    # capabilities in another school must still link to that school, and "current" moves.
+    one, other = make_user(Role.STAFF, school=world.school_a), make_user(Role.STAFF, school=world.school_b)
+    for user, school in ((one, world.school_a), (other, world.school_b), (one, world.school_a)):
+        body = client_for(user).get(f"/s/{school.code}/departments/").content.decode()
+        navigation = body.split('data-testid="navigation"', 1)[1].split("</ul>", 1)[0]
+        assert f'href="/s/{school.code}/departments/" aria-current="page"' in navigation
+        assert "/s/" + (world.school_b if school == world.school_a else world.school_a).code not in body
+
+
 def test_an_outsider_gets_the_404_page_without_the_school_or_its_menu(school_a, member_b):
     response = client_for(member_b).get(f"/s/{school_a.code}/")
     body = response.content.decode()
@@ -134,6 +145,11 @@ def test_the_user_menu_names_the_person_and_offers_logout(school_a):
     assert 'data-testid="current-user">周老师<' in body
     assert "教职工/班主任" in body  # the role here
     assert f'action="/s/{school_a.code}/accounts/logout/"' in body
+    # Shown in the phone's top bar and the wide screen's header, rendered once: both copies
+    # send the language switch back to this page.
+    body = client_for(teacher).get(f"/s/{school_a.code}/departments/").content.decode()
+    assert body.count('data-testid="user-menu"') == 2
+    assert body.count(f'name="next" value="/s/{school_a.code}/departments/"') == 2
 
 
 def test_the_password_change_link_appears_only_when_the_page_exists(school_a, monkeypatch):

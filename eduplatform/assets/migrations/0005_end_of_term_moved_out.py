@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
             name="end_result",
             field=models.CharField(
                 blank=True,
-                choices=[("ok", "完好"), ("missing", "缺失"), ("broken", "损坏"), ("moved", "已调出")],
+                choices=[("ok", "完好"), ("missing", "缺失"), ("broken", "损坏"), ("moved", "不在本班")],
                 max_length=8,
                 verbose_name="期末核对",
             ),
