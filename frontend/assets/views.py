@@ -194,6 +194,9 @@ def asset(request, asset_id):
     show_all = request.GET.get("history") == "all"
     history = list(movements if show_all else movements[: HISTORY_SHOWN + 1])
     has_more = not show_all and len(history) > HISTORY_SHOWN
+    kind_labels = {key: str(label) for key, label in MovementKind.choices}  # once, not per row
+    for movement in history:
+        movement.kind_label = kind_labels.get(movement.kind, movement.kind)
     # The cards split from this one (拆分), newest numbers last.
     parts = access.assets_for_user(request.user, capabilities=caps).filter(split_from=card)
     parts = list(parts.select_related("location").order_by("number")[: PARTS_SHOWN + 1])
