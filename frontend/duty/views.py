@@ -347,13 +347,18 @@ def _handle_step(request, record: Shift, forms: dict, *, may_write: bool) -> boo
             _add_event(request, record, data)
             messages.success(request, _("已记录事件。"))
         elif step == "hand_over":
-            to_shift = Shift.objects.filter(pk=data.pop("to_shift")).first()
+            # Through the access helpers like every read here (the action checks the rest).
+            to_shift = (
+                access.shifts_for_user(request.user, _caps(request)).filter(pk=data.pop("to_shift")).first()
+            )
             duty.hand_over(shift=record, to_shift=to_shift, **data, actor=request.user)
             messages.success(request, _("已交班，等待接班人确认。"))
         else:
-            handover = Handover.objects.filter(
-                pk=request.POST.get("handover", "0") or 0, to_shift=record
-            ).first()
+            handover = (
+                access.handovers_for_user(request.user, _caps(request))
+                .filter(pk=request.POST.get("handover", "0") or 0, to_shift=record)
+                .first()
+            )
             if handover is None:
                 raise Http404
             duty.confirm_handover(handover=handover, notes=data["notes"], actor=request.user)
