@@ -392,6 +392,7 @@ def add_local_item(
 def remove_local_item(*, item: LocalItem, actor) -> LocalItem:
     """Stop asking a local item. Inspections that asked it keep their copy."""
     with transaction.atomic():
+        item = LocalItem.objects.select_for_update().get(pk=item.pk)
         before = snapshot(item)
         item.is_active = False
         item.save(update_fields=["is_active", "updated_at"])
