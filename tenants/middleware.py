@@ -11,8 +11,7 @@ from eduplatform.accounts.access import memberships_of, school_roles
 from eduplatform.audit.trail import record_event
 from eduplatform.error_reporting import tag_school
 from eduplatform.problems import problem_json_response
-from tenants.models import Domain, SchoolStatus
-from tenants.routing import school_urlconf
+from tenants.routing import routable_school, school_urlconf
 
 SCHOOL_PREFIX = f"/{settings.TENANT_SUBFOLDER_PREFIX}/"
 
@@ -32,18 +31,13 @@ class SchoolRoutingMiddleware:
         request.school = None
         if request.path_info.startswith(SCHOOL_PREFIX):
             code = request.path_info[len(SCHOOL_PREFIX) :].split("/", 1)[0]
-            domain = (
-                Domain.objects.select_related("tenant__district")
-                .filter(domain=code, tenant__status=SchoolStatus.ACTIVE, tenant__is_ready=True)
-                .first()
-            )
-            if domain is None:
+            school = routable_school(code)
+            if school is None:
                 set_urlconf(settings.PUBLIC_SCHEMA_URLCONF)
                 request.urlconf = settings.PUBLIC_SCHEMA_URLCONF
                 if request.path_info[len(SCHOOL_PREFIX) + len(code) :].startswith("/api/"):
                     return problem_json_response(status_code=404, code="not_found", detail=_("未找到。"))
                 raise Http404("No such school")
-            school = domain.tenant
             request.tenant = request.school = school
             connection.set_tenant(school)
             request.urlconf = school_urlconf(school)

@@ -4,8 +4,10 @@ from django.templatetags.static import static
 from django.test import Client
 from django.urls import reverse
 
+from eduplatform.district.models import District
 from tenants.actions import archive_school
-from tenants.routing import school_reverse
+from tenants.models import School
+from tenants.routing import routable_school, school_reverse
 from tests.conftest import logged_in
 
 
@@ -82,3 +84,23 @@ def test_bureau_home_lists_the_district_schools_only(world, inspector):
     assert world.school_a.name in html
     assert world.school_b.name in html
     assert world.school_c.name not in html
+
+
+def test_the_routing_lookup_gives_what_the_orm_gives_and_only_for_open_schools(
+    school_a, member_a, django_assert_num_queries
+):
+    found = routable_school(school_a.code)
+    expected = School.objects.select_related("district").get(pk=school_a.pk)
+    for field in School._meta.concrete_fields:
+        assert getattr(found, field.attname) == getattr(expected, field.attname), field.name
+    for field in District._meta.concrete_fields:
+        assert getattr(found.district, field.attname) == getattr(expected.district, field.attname), field.name
+    with django_assert_num_queries(0):
+        assert found.district.name == expected.district.name  # loaded with the school
+    assert routable_school("0000000000") is None
+    assert routable_school(f"{school_a.code}' OR '1'='1") is None
+    School.objects.filter(pk=school_a.pk).update(is_ready=False)
+    assert routable_school(school_a.code) is None
+    School.objects.filter(pk=school_a.pk).update(is_ready=True)
+    archive_school(school=school_a, actor=member_a)
+    assert routable_school(school_a.code) is None
