@@ -963,6 +963,15 @@ class ClassPropertyItem(models.Model):
             and self.asset.status == AssetStatus.IN_USE
         )
 
+    @property
+    def where_instead(self) -> str:
+        """Why an item is not with the class, as the list shows it; "" when it is."""
+        if self.is_with_the_class:
+            return ""
+        if self.asset.school_class_id != self.property_list.school_class_id:
+            return _("已调出本班")
+        return self.asset.get_status_display()
+
 
 class SignatureKind(models.TextChoices):
     START = "start", _("期初签收")
